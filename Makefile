@@ -1,0 +1,52 @@
+# The report's commands. Quick start: `make book` builds the site, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SITE := _build/html
+CHAPTERS := chapters
+
+.PHONY: book test validate execute chromium clean freeze
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/mineral-report validate
+
+## book: install, validate the data, execute every chapter and build the HTML site.
+book: validate
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is in $(SITE): open $(abspath $(SITE))/index.html"
+
+## chromium: the real-browser tests need Debian's chromium.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Debian's chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+## test: data validation, unit tests, nbval on every chapter, real-browser tests of the site.
+test: book chromium
+	$(BIN)/pytest tests $(CHAPTERS) --nbval -p no:cacheprovider
+
+## execute: re-run every chapter in place, to accept new outputs after a data change.
+execute: validate
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.record_timing=False $(CHAPTERS)/*.ipynb
+
+freeze: $(STAMP)
+	{ head -2 requirements.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.tmp
+	mv requirements.tmp requirements.txt
+
+clean:
+	rm -rf _build

@@ -1,0 +1,3 @@
+from mineral_report.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""Read ``data/datapackage.json``: every file's vintage, source, licence, checksum and schema.
+
+The manifest follows the Frictionless Data Package layout (``resources`` with ``path``,
+``schema.fields``, ``schema.primaryKey``, ``sources``, ``licenses``, ``hash``) and adds what a
+versioned report needs: ``dataset`` and ``vintage`` on each resource, and a top-level
+``pinned`` map naming the vintage each chapter reads by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MANIFEST_NAME = "datapackage.json"
+DATA_DIR_ENV = "MINERAL_REPORT_DATA"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A column's type and the rules every value in it must follow."""
+
+    name: str
+    type: str
+    unit: str | None = None
+    description: str = ""
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    pattern: str | None = None
+    format: str | None = None
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> FieldSpec:
+        constraints = raw.get("constraints", {})
+        enum = constraints.get("enum")
+        return cls(
+            name=raw["name"],
+            type=raw.get("type", "string"),
+            unit=raw.get("unit"),
+            description=raw.get("description", ""),
+            required=bool(constraints.get("required", False)),
+            enum=tuple(enum) if enum is not None else None,
+            minimum=constraints.get("minimum"),
+            pattern=constraints.get("pattern"),
+            format=raw.get("format"),
+        )
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One versioned file and everything needed to trust it."""
+
+    name: str
+    dataset: str
+    vintage: str
+    path: str
+    format: str
+    title: str
+    sha256: str
+    accessed: str
+    sources: tuple[dict[str, Any], ...]
+    licenses: tuple[dict[str, Any], ...]
+    fields: tuple[FieldSpec, ...] = ()
+    primary_key: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Resource:
+        schema = raw.get("schema", {})
+        digest = raw.get("hash", "")
+        return cls(
+            name=raw["name"],
+            dataset=raw["dataset"],
+            vintage=str(raw["vintage"]),
+            path=raw["path"],
+            format=raw.get("format", "csv"),
+            title=raw.get("title", raw["name"]),
+            sha256=digest.removeprefix("sha256:"),
+            accessed=raw.get("accessed", ""),
+            sources=tuple(raw.get("sources", [])),
+            licenses=tuple(raw.get("licenses", [])),
+            fields=tuple(FieldSpec.from_json(f) for f in schema.get("fields", [])),
+            primary_key=tuple(schema.get("primaryKey", [])),
+            raw=raw,
+        )
+
+    def source_line(self) -> str:
+        """A one-line citation for under a chart: publisher, title, vintage."""
+        parts = []
+        for source in self.sources:
+            publisher = source.get("publisher", "")
+            title = source.get("title", "")
+            parts.append(f"{publisher}, {title}".strip(", "))
+        return "; ".join(parts) + f" (vintage {self.vintage})"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The parsed manifest and the folder it describes."""
+
+    root: Path
+    resources: tuple[Resource, ...]
+    pinned: dict[str, str]
+
+    def by_name(self, name: str) -> Resource:
+        for resource in self.resources:
+            if resource.name == name:
+                return resource
+        raise KeyError(f"no resource named {name!r} in {self.root / MANIFEST_NAME}")
+
+    def vintages(self, dataset: str) -> list[Resource]:
+        found = sorted(
+            (r for r in self.resources if r.dataset == dataset), key=lambda r: r.vintage
+        )
+        if not found:
+            known = ", ".join(sorted({r.dataset for r in self.resources}))
+            raise KeyError(f"no dataset named {dataset!r}; the manifest has: {known}")
+        return found
+
+    def resolve(self, dataset: str, vintage: str | None = None) -> Resource:
+        """The pinned vintage of a dataset, or the one asked for."""
+        candidates = self.vintages(dataset)
+        wanted = vintage or self.pinned.get(dataset) or candidates[-1].vintage
+        for resource in candidates:
+            if resource.vintage == wanted:
+                return resource
+        have = ", ".join(r.vintage for r in candidates)
+        raise KeyError(f"dataset {dataset!r} has no vintage {wanted!r} (have: {have})")
+
+    def file(self, resource: Resource) -> Path:
+        return self.root / resource.path
+
+    def inventory(self) -> list[dict[str, str]]:
+        """One row per file: what a reader needs to trace a number back to its source."""
+        return [
+            {
+                "dataset": r.dataset,
+                "vintage": r.vintage,
+                "pinned": "yes" if self.pinned.get(r.dataset) == r.vintage else "",
+                "title": r.title,
+                "publisher": "; ".join(s.get("publisher", "") for s in r.sources),
+                "licence": "; ".join(lic.get("name", "") for lic in r.licenses),
+                "accessed": r.accessed,
+                "file": f"data/{r.path}",
+                "sha256": r.sha256[:12] + "…",
+            }
+            for r in sorted(self.resources, key=lambda r: (r.dataset, r.vintage))
+        ]
+
+
+def find_data_dir(start: Path | None = None) -> Path:
+    """Locate ``data/``: the environment variable, else the nearest folder upward holding one."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        return Path(configured).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / MANIFEST_NAME).is_file():
+            return folder / "data"
+    raise FileNotFoundError(
+        f"no data/{MANIFEST_NAME} found above {here}; set {DATA_DIR_ENV} to the report's data folder"
+    )
+
+
+def read_manifest(data_dir: Path) -> Manifest:
+    raw = json.loads((data_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    resources = tuple(Resource.from_json(r) for r in raw["resources"])
+    return Manifest(root=data_dir, resources=resources, pinned=dict(raw.get("pinned", {})))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()

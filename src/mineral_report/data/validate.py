@@ -1,0 +1,223 @@
+"""Check every file against the manifest, and return typed tables.
+
+Reading never modifies a file. Every problem names the file, the row (as a line number in the
+file, header = 1) and the column, so a maintainer can open the CSV and go straight to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+from mineral_report.data.errors import DataValidationError, Problem
+from mineral_report.data.manifest import MANIFEST_NAME, FieldSpec, Manifest, Resource, sha256_of
+
+# Codes used for rows that are not countries. Anything else in an ISO3 column must be a real
+# ISO 3166-1 alpha-3 code.
+AGGREGATE_CODES = {
+    "WLD": "World total",
+    "OTH": "Other countries (USGS aggregate)",
+}
+# Files in data/ that describe the folder rather than hold data.
+NOT_RESOURCES = {MANIFEST_NAME, "README.md"}
+MAX_PROBLEMS_PER_COLUMN = 5
+FIRST_DATA_LINE = 2  # line 1 is the header
+
+_INTEGER = re.compile(r"^-?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BOOLEANS = {"true": True, "false": False}
+
+
+@lru_cache(maxsize=1)
+def iso3_codes() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(AGGREGATE_CODES)
+
+
+def _rel(manifest: Manifest, path: Path) -> str:
+    return str(Path(manifest.root.name) / path.relative_to(manifest.root))
+
+
+def check_inventory(manifest: Manifest) -> list[Problem]:
+    """Every file in data/ is in the manifest, and every manifest entry exists."""
+    listed = {resource.path for resource in manifest.resources}
+    problems = []
+    for path in sorted(manifest.root.rglob("*")):
+        if path.is_dir() or path.name in NOT_RESOURCES or path.name.startswith("."):
+            continue
+        relative = path.relative_to(manifest.root).as_posix()
+        if relative not in listed:
+            problems.append(Problem(_rel(manifest, path), "file is not listed in the manifest"))
+    for resource in manifest.resources:
+        if not manifest.file(resource).is_file():
+            problems.append(
+                Problem(f"{manifest.root.name}/{resource.path}", "listed in the manifest but missing")
+            )
+    names = [r.name for r in manifest.resources]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem(MANIFEST_NAME, f"resource name {name!r} is used twice"))
+    return problems
+
+
+def check_checksum(manifest: Manifest, resource: Resource) -> list[Problem]:
+    path = manifest.file(resource)
+    actual = sha256_of(path)
+    if actual != resource.sha256:
+        return [
+            Problem(
+                _rel(manifest, path),
+                f"checksum mismatch: manifest says sha256:{resource.sha256}, file is sha256:{actual}"
+                " (a published vintage is never edited: add a new vintage instead)",
+            )
+        ]
+    return []
+
+
+def _read_text_table(manifest: Manifest, resource: Resource) -> tuple[pd.DataFrame | None, list[Problem]]:
+    path = manifest.file(resource)
+    where = _rel(manifest, path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except pd.errors.ParserError as error:
+        match = re.search(r"line (\d+)", str(error))
+        row = int(match.group(1)) if match else None
+        return None, [Problem(where, f"not a well-formed CSV: {error}", row=row)]
+    except UnicodeDecodeError as error:
+        return None, [Problem(where, f"not UTF-8 text: {error}")]
+    return frame, []
+
+
+def _check_header(where: str, frame: pd.DataFrame, resource: Resource) -> list[Problem]:
+    expected = [f.name for f in resource.fields]
+    actual = list(frame.columns)
+    problems = [
+        Problem(where, "column is in the schema but missing from the file", row=1, column=name)
+        for name in expected
+        if name not in actual
+    ]
+    problems += [
+        Problem(where, "column is in the file but not in the schema", row=1, column=name)
+        for name in actual
+        if name not in expected
+    ]
+    return problems
+
+
+def _bad_rows(where: str, column: str, mask: pd.Series, values: pd.Series, why: str) -> list[Problem]:
+    problems = []
+    for index in mask[mask].index[:MAX_PROBLEMS_PER_COLUMN]:
+        problems.append(
+            Problem(where, f"{values[index]!r} {why}", row=int(index) + FIRST_DATA_LINE, column=column)
+        )
+    hidden = int(mask.sum()) - MAX_PROBLEMS_PER_COLUMN
+    if hidden > 0:
+        problems.append(Problem(where, f"… {hidden} more value(s) {why}", column=column))
+    return problems
+
+
+def _check_column(where: str, values: pd.Series, spec: FieldSpec) -> list[Problem]:
+    present = values != ""
+    problems: list[Problem] = []
+    if spec.required:
+        problems += _bad_rows(where, spec.name, ~present, values, "is empty but the value is required")
+    if spec.type == "integer":
+        bad = present & ~values.str.match(_INTEGER)
+        problems += _bad_rows(where, spec.name, bad, values, "is not a whole number")
+    elif spec.type == "number":
+        numeric = pd.to_numeric(values.where(present), errors="coerce")
+        bad = present & numeric.isna()
+        problems += _bad_rows(where, spec.name, bad, values, "is not a number")
+    elif spec.type == "boolean":
+        bad = present & ~values.isin(list(_BOOLEANS))
+        problems += _bad_rows(where, spec.name, bad, values, "is not 'true' or 'false'")
+    elif spec.type == "date":
+        parsed = pd.to_datetime(values.where(present), format="%Y-%m-%d", errors="coerce")
+        bad = present & (~values.str.match(_DATE) | parsed.isna())
+        problems += _bad_rows(where, spec.name, bad, values, "is not a date in YYYY-MM-DD form")
+    if spec.minimum is not None and spec.type in {"integer", "number"}:
+        numeric = pd.to_numeric(values.where(present), errors="coerce")
+        bad = present & (numeric < spec.minimum)
+        problems += _bad_rows(where, spec.name, bad, values, f"is below the minimum {spec.minimum:g}")
+    if spec.enum is not None:
+        bad = present & ~values.isin(spec.enum)
+        allowed = ", ".join(repr(v) for v in spec.enum)
+        problems += _bad_rows(where, spec.name, bad, values, f"is not one of {allowed}")
+    if spec.pattern is not None:
+        bad = present & ~values.str.fullmatch(spec.pattern)
+        problems += _bad_rows(where, spec.name, bad, values, f"does not match {spec.pattern!r}")
+    if spec.format == "iso3":
+        bad = present & ~values.isin(iso3_codes())
+        problems += _bad_rows(where, spec.name, bad, values, "is not a known ISO 3166-1 alpha-3 code")
+    return problems
+
+
+def _check_primary_key(where: str, frame: pd.DataFrame, key: Iterable[str]) -> list[Problem]:
+    columns = list(key)
+    if not columns or any(c not in frame.columns for c in columns):
+        return []
+    duplicated = frame.duplicated(subset=columns, keep="first")
+    label = " + ".join(columns)
+    problems = []
+    for index in duplicated[duplicated].index[:MAX_PROBLEMS_PER_COLUMN]:
+        value = " | ".join(str(frame.at[index, c]) for c in columns)
+        problems.append(
+            Problem(where, f"duplicate primary key ({value})", row=int(index) + FIRST_DATA_LINE, column=label)
+        )
+    return problems
+
+
+def _typed(frame: pd.DataFrame, resource: Resource) -> pd.DataFrame:
+    typed = pd.DataFrame(index=frame.index)
+    for spec in resource.fields:
+        raw = frame[spec.name]
+        present = raw != ""
+        if spec.type == "integer":
+            typed[spec.name] = pd.to_numeric(raw.where(present), errors="raise").astype("Int64")
+        elif spec.type == "number":
+            typed[spec.name] = pd.to_numeric(raw.where(present), errors="raise").astype("float64")
+        elif spec.type == "boolean":
+            typed[spec.name] = raw.map(_BOOLEANS).astype("boolean")
+        elif spec.type == "date":
+            typed[spec.name] = pd.to_datetime(raw.where(present), format="%Y-%m-%d")
+        else:
+            typed[spec.name] = raw.where(present, None).astype("string")
+    return typed
+
+
+def read_resource(manifest: Manifest, resource: Resource) -> pd.DataFrame:
+    """Validate one tabular resource and return it typed; raise naming every problem."""
+    problems = check_checksum(manifest, resource)
+    frame, read_problems = _read_text_table(manifest, resource)
+    problems += read_problems
+    if frame is not None:
+        where = _rel(manifest, manifest.file(resource))
+        header_problems = _check_header(where, frame, resource)
+        problems += header_problems
+        if not header_problems:
+            for spec in resource.fields:
+                problems += _check_column(where, frame[spec.name], spec)
+            problems += _check_primary_key(where, frame, resource.primary_key)
+    if problems:
+        raise DataValidationError(problems)
+    assert frame is not None
+    return _typed(frame, resource)
+
+
+def validate_all(manifest: Manifest) -> list[Problem]:
+    """Every check on every file; an empty list means the data can be published."""
+    problems = check_inventory(manifest)
+    for resource in manifest.resources:
+        if not manifest.file(resource).is_file():
+            continue
+        if resource.format == "csv":
+            try:
+                read_resource(manifest, resource)
+            except DataValidationError as error:
+                problems += error.problems
+        else:
+            problems += check_checksum(manifest, resource)
+    return problems

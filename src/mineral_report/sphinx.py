@@ -1,0 +1,106 @@
+"""Sphinx extension: serve Vega from the book itself and re-run chapters when data change.
+
+* The Vega, Vega-Lite and Vega-Embed JavaScript comes from ``vl_convert``'s offline bundle,
+  wrapped in a function so its top-level names cannot clash with the theme's scripts. It
+  exposes one global, ``reportCharts``, which the chart renderer calls.
+* Jupyter Book's Thebe launcher is dropped from pages when live code is off.
+* Jupyter execution caches key on code only. Every notebook is made to depend on the data
+  manifest, whose checksums change with any data file, so changed data re-executes chapters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import vl_convert
+from sphinx.application import Sphinx
+
+from mineral_report.charts.renderer import EMBED_GLOBAL
+
+BUNDLE_NAME = "report-vega.js"
+STYLESHEET_NAME = "report.css"
+MANIFEST_RELATIVE = Path("data") / "datapackage.json"
+
+_SNIPPET = f"""
+window.{EMBED_GLOBAL} = {{
+  embed: function (selector, spec) {{
+    return vegaEmbed(selector, spec, {{
+      renderer: "svg",
+      actions: {{ export: true, source: false, compiled: false, editor: false }}
+    }}).catch(function (error) {{
+      var target = document.querySelector(selector);
+      if (target) {{ target.textContent = "This chart could not be drawn: " + error; }}
+      console.error(error);
+    }});
+  }}
+}};
+"""
+
+
+def _bundle_version() -> str:
+    key = f"{alt.SCHEMA_VERSION}|{getattr(vl_convert, '__version__', '')}|{_SNIPPET}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def write_bundle(static_dir: Path) -> Path:
+    """Write the wrapped bundle once per version; later builds reuse it (it takes ~1.5 s)."""
+    static_dir.mkdir(parents=True, exist_ok=True)
+    target = static_dir / BUNDLE_NAME
+    stamp = static_dir / (BUNDLE_NAME + ".version")
+    version = _bundle_version()
+    if target.is_file() and stamp.is_file() and stamp.read_text() == version:
+        return target
+    vega_lite = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    bundle = vl_convert.javascript_bundle(snippet=_SNIPPET, vl_version=vega_lite)
+    target.write_text(f"(function () {{\n{bundle}\n}})();\n", encoding="utf-8")
+    stamp.write_text(version)
+    return target
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    static_dir = Path(app.outdir) / "_static"
+    write_bundle(static_dir)
+    stylesheet = resources.files("mineral_report") / "static" / STYLESHEET_NAME
+    (static_dir / STYLESHEET_NAME).write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _on_source_read(app: Sphinx, docname: str, _source: list[str]) -> None:
+    if str(app.env.doc2path(docname)).endswith(".ipynb"):
+        manifest = Path(app.srcdir) / MANIFEST_RELATIVE
+        if manifest.is_file():
+            app.env.note_dependency(str(manifest))
+
+
+def _drop_thebe_assets(
+    app: Sphinx, _pagename: str, _template: str, context: dict[str, Any], _doctree: Any
+) -> None:
+    """Remove the Thebe launcher that Jupyter Book always loads.
+
+    Live code is switched off in ``_config.yml``, yet sphinx-thebe still declares its
+    ``THEBE_JS_URL`` constant twice per page (a JavaScript error) and points it at a CDN.
+    """
+    if app.config.html_theme_options.get("launch_buttons", {}).get("thebe"):
+        return
+
+    def is_thebe(asset: Any) -> bool:
+        body = getattr(asset, "attributes", {}).get("body", "") or ""
+        return "thebe" in str(asset).lower() or "THEBE_JS_URL" in body
+
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not is_thebe(asset)]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _drop_thebe_assets)
+    app.connect("source-read", _on_source_read)
+    app.add_js_file(BUNDLE_NAME)
+    app.add_css_file(STYLESHEET_NAME)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
