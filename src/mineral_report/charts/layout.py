@@ -19,10 +19,12 @@ def source_of(*frames: pd.DataFrame) -> str:
     return "; ".join(found)
 
 
-def finish(chart: ChartT, *, title: str, subtitle: str, description: str, source: str) -> ChartT:
+def finish(
+    chart: ChartT, *, title: str, subtitle: str | list[str], description: str, source: str
+) -> ChartT:
     """Give a chart what every chart in the book must have.
 
-    ``subtitle`` states the units; ``description`` is read by screen readers in place of the
+    ``subtitle`` states the units (a list gives one line each); ``description`` is read by screen readers in place of the
     picture; ``source`` is printed under the chart by the renderer.
     """
     return chart.properties(

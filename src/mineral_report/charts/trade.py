@@ -41,7 +41,7 @@ def partner_imports_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS
                 alt.Tooltip("data_status:N", title="Status"),
             ],
         )
-        .properties(width=620, height=320)
+        .properties(width=520, height=300)
     )
     first, last = rows["fiscal_year"].min(), rows["fiscal_year"].max()
     return finish(

@@ -1,0 +1,123 @@
+"""The interactive event timeline and the trade chart with events laid over it."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from mineral_report.charts.layout import finish, source_of
+from mineral_report.charts.theme import COUNTRY_COLOURS
+from mineral_report.timeline import with_fiscal_year
+
+# Okabe–Ito colours (plus black) for the seven event categories.
+CATEGORY_COLOURS = {
+    "diplomacy": "#0072B2",
+    "agreement": "#009E73",
+    "company deal": "#E69F00",
+    "research cooperation": "#56B4E9",
+    "policy — India": "#CC79A7",
+    "policy — China export controls": "#D55E00",
+    "policy — US/EU sanctions and tariffs": "#000000",
+}
+CONFIRMATION_SHAPES = alt.Scale(domain=["confirmed", "unconfirmed"], range=["circle", "triangle-up"])
+
+
+def _event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    rows = events.assign(
+        first_source=events["source_urls"].str.split(" | ", regex=False).str[0],
+        day=events["date"].dt.strftime("%Y-%m-%d"),
+    )
+    return rows[["day", "category", "forum", "place", "summary", "outcome_status", "confirmation",
+                 "first_source", "source_type"]]
+
+
+def _tooltips() -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("day:N", title="Date"),
+        alt.Tooltip("forum:N", title="Forum"),
+        alt.Tooltip("place:N", title="Place"),
+        alt.Tooltip("summary:N", title="What happened"),
+        alt.Tooltip("outcome_status:N", title="Outcome status"),
+        alt.Tooltip("confirmation:N", title="Confirmation"),
+        alt.Tooltip("first_source:N", title="Source"),
+    ]
+
+
+def timeline_chart(events: pd.DataFrame) -> alt.Chart:
+    """Events on a date axis, one row per category; click the legend to filter categories."""
+    pick = alt.selection_point(fields=["category"], bind="legend")
+    categories = list(CATEGORY_COLOURS)
+    chart = (
+        alt.Chart(_event_rows(events))
+        .mark_point(size=90, filled=True, opacity=0.85)
+        .encode(
+            x=alt.X("day:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
+            y=alt.Y("category:N", title=None, sort=categories),
+            color=alt.Color("category:N", title="Category (click to filter)",
+                            scale=alt.Scale(domain=categories, range=list(CATEGORY_COLOURS.values())),
+                            legend=alt.Legend(orient="bottom", columns=2)),
+            shape=alt.Shape("confirmation:N", title="Confirmation", scale=CONFIRMATION_SHAPES),
+            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.1)),
+            tooltip=_tooltips(),
+            href=alt.Href("first_source:N"),
+        )
+        .add_params(pick)
+        .properties(width=500, height=260)
+    )
+    first, last = events["date"].min().year, events["date"].max().year
+    return finish(
+        chart,
+        title="From dialogue to delivery: the India–Russia critical-minerals timeline",
+        subtitle=[f"{len(events)} dated events, {first}–{last}; triangles mark unconfirmed reports.",
+                  "Click a category in the legend to filter; click a point to open its source."],
+        description=(
+            f"Timeline of {len(events)} events from {first} to {last}, one row per category: diplomacy, "
+            "agreements, company deals, research cooperation, Indian policy, Chinese export controls and "
+            "US or EU sanctions and tariffs. Unconfirmed events are drawn as triangles."
+        ),
+        source=source_of(events),
+    )
+
+
+def trade_with_events_chart(trade: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+    """India's imports from Russia by fiscal year, with each fiscal year's events as ticks."""
+    russia = trade[trade["partner_iso3"] == "RUS"].assign(
+        imports_usd_bn=lambda d: d["imports_usd_mn"] / 1000
+    )[["fiscal_year", "imports_usd_bn", "imports_usd_mn", "data_status"]]
+    dated = with_fiscal_year(events)
+    bilateral = dated[dated["fiscal_year"].isin(set(russia["fiscal_year"]))]
+    markers = _event_rows(bilateral).assign(fiscal_year=bilateral["fiscal_year"].to_numpy())
+    markers["stack"] = markers.groupby("fiscal_year").cumcount() + 1
+    years = sorted(russia["fiscal_year"])
+    x = alt.X("fiscal_year:O", title="Fiscal year (April–March)", sort=years)
+    bars = (
+        alt.Chart(russia).mark_bar(color=COUNTRY_COLOURS["Russia"], opacity=0.75)
+        .encode(x=x, y=alt.Y("imports_usd_bn:Q", title="Imports from Russia, US$ billion"),
+                tooltip=[alt.Tooltip("fiscal_year:O", title="Fiscal year"),
+                         alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f"),
+                         alt.Tooltip("data_status:N", title="Status")])
+    )
+    ticks = (
+        alt.Chart(markers).mark_point(filled=True, size=60)
+        .encode(
+            x=x,
+            y=alt.Y("stack:Q", title="Events in the year", axis=alt.Axis(orient="right", tickMinStep=1)),
+            color=alt.Color("category:N", title="Event category",
+                            scale=alt.Scale(domain=list(CATEGORY_COLOURS), range=list(CATEGORY_COLOURS.values())),
+                            legend=alt.Legend(orient="bottom", columns=2)),
+            shape=alt.Shape("confirmation:N", title="Confirmation", scale=CONFIRMATION_SHAPES),
+            tooltip=_tooltips(),
+        )
+    )
+    chart = alt.layer(bars, ticks).resolve_scale(y="independent").properties(width=520, height=320)
+    return finish(
+        chart,
+        title="Did diplomacy move trade? Imports from Russia and the year's events",
+        subtitle=["Bars: India's merchandise imports from Russia, US$ billion, by fiscal year.",
+                  "Points: events dated in that fiscal year (right axis counts them)."],
+        description=(
+            "Bar chart of India's imports from Russia by fiscal year with the events of each fiscal year "
+            "stacked as coloured points above the bars, coloured by category."
+        ),
+        source=source_of(trade, events),
+    )

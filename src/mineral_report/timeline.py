@@ -1,0 +1,40 @@
+"""The event log: counts by status, and the gap between what was announced and delivered."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mineral_report.periods import fiscal_year_of
+
+# Outcomes with a signed, dated instrument or a measure in effect count as delivered.
+DELIVERED = ("signed", "in force", "implemented")
+NOT_DELIVERED = ("announced", "unknown", "lapsed", "suspended")
+BILATERAL_CATEGORIES = ("diplomacy", "agreement", "company deal", "research cooperation")
+
+
+def with_fiscal_year(events: pd.DataFrame) -> pd.DataFrame:
+    dated = events.assign(fiscal_year=events["date"].map(fiscal_year_of))
+    dated.attrs = dict(events.attrs)
+    return dated
+
+
+def status_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per outcome status, split by confirmation, in a fixed status order."""
+    order = list(DELIVERED + NOT_DELIVERED)
+    counts = (
+        events.groupby(["outcome_status", "confirmation"]).size().unstack(fill_value=0)
+        .reindex(order, fill_value=0)
+        .reindex(columns=["confirmed", "unconfirmed"], fill_value=0)
+    )
+    counts["total"] = counts.sum(axis=1)
+    return counts
+
+
+def dialogue_to_delivery(events: pd.DataFrame) -> pd.DataFrame:
+    """Bilateral India–Russia events: what was said, and whether a signed, dated outcome exists."""
+    bilateral = events[events["category"].isin(BILATERAL_CATEGORIES)]
+    table = bilateral.assign(
+        delivered=bilateral["outcome_status"].isin(DELIVERED).map({True: "yes", False: "no"}),
+        date=bilateral["date"].dt.strftime("%Y-%m-%d"),
+    )[["date", "forum", "summary", "outcome_status", "delivered", "confirmation"]]
+    return table.sort_values("date", ascending=False).reset_index(drop=True)
