@@ -1,0 +1,73 @@
+"""India's trade series: balances, headline figures and the per-mineral evidence table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mineral_report.periods import fiscal_year_start
+
+QUANTITY_UNITS = ("t", "Mt")
+VALUE_UNITS = ("usd_mn", "inr_crore")
+
+
+def with_balance(trade: pd.DataFrame) -> pd.DataFrame:
+    """Adds India's balance with each partner (exports minus imports, US$ million)."""
+    balanced = trade.assign(balance_usd_mn=trade["exports_usd_mn"] - trade["imports_usd_mn"])
+    balanced.attrs = dict(trade.attrs)
+    return balanced
+
+
+def partner_table(trade: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One column per partner (ISO3), one row per fiscal year, in chronological order."""
+    table = trade.pivot(index="fiscal_year", columns="partner_iso3", values=column)
+    return table.loc[sorted(table.index, key=fiscal_year_start)]
+
+
+def latest_final_year(trade: pd.DataFrame) -> str:
+    final = trade.loc[trade["data_status"] == "final", "fiscal_year"]
+    return max(final, key=fiscal_year_start)
+
+
+def russia_share_of_imports(trade: pd.DataFrame) -> pd.Series:
+    """Russia's share (0–1) of India's total merchandise imports, by fiscal year."""
+    imports = partner_table(trade, "imports_usd_mn")
+    return imports["RUS"] / imports["WLD"]
+
+
+def _latest(rows: pd.DataFrame) -> pd.Series | None:
+    """The most recent observation among rows: fiscal years by start year, others by label."""
+    if rows.empty:
+        return None
+    order = rows["period"].map(lambda p: str(fiscal_year_start(p)) if len(p) == 7 and p[4] == "-" and p[5:].isdigit() and len(p[5:]) == 2 and int(p[5:]) == (int(p[:4]) + 1) % 100 else p)
+    return rows.loc[order.sort_values(kind="stable").index[-1]]
+
+
+def mineral_evidence(observations: pd.DataFrame) -> pd.DataFrame:
+    """Per mineral: the latest published import quantity, value and shares from China and Russia.
+
+    Every cell comes from one cited observation and names its period; a mineral with no
+    observation of a kind shows a missing cell, never a zero.
+    """
+    imports = observations[observations["flow"] == "import"]
+    rows = []
+    for mineral, group in imports.groupby("mineral", sort=True):
+        world = group[group["partner_iso3"] == "WLD"]
+        quantity = _latest(world[world["unit"].isin(QUANTITY_UNITS)])
+        value = _latest(world[world["unit"].isin(VALUE_UNITS)])
+        china = _latest(group[(group["partner_iso3"] == "CHN") & (group["unit"] == "percent")])
+        russia = _latest(group[(group["partner_iso3"] == "RUS") & (group["unit"] == "percent")])
+
+        def cell(obs: pd.Series | None) -> str | None:
+            if obs is None:
+                return None
+            return f"{obs['value']:,.6g} {obs['unit']} ({obs['period']})"
+
+        rows.append({
+            "mineral": mineral,
+            "imports, quantity": cell(quantity),
+            "imports, value": cell(value),
+            "share from China": cell(china),
+            "share from Russia": cell(russia),
+        })
+    table = pd.DataFrame(rows).set_index("mineral")
+    return table.astype("string")
