@@ -60,3 +60,19 @@ def choropleth(
         )
     )
     return alt.layer(base, layer).project("equalEarth").properties(width=width, height=width * 0.5)
+
+
+def country_points(world: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One point inside each country's largest polygon, as lon/lat.
+
+    Not the centroid, which can fall outside a country, and not a point of the whole
+    multipolygon, which for Russia lands on an Arctic island across the antimeridian.
+    """
+    parts = world[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
+    # Areas in square degrees are distorted, but only used to rank a country's own parts.
+    area = pd.Series(shapely.area(parts.geometry.values), index=parts.index)
+    largest = parts.loc[area.groupby(parts["iso3"]).idxmax().to_numpy()]
+    inside = largest.geometry.representative_point()
+    return pd.DataFrame(
+        {"iso3": largest["iso3"].to_numpy(), "lon": inside.x.round(2).to_numpy(), "lat": inside.y.round(2).to_numpy()}
+    )

@@ -54,3 +54,124 @@ def partner_imports_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS
         ),
         source=source_of(named),
     )
+
+
+def balance_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS", "CHN")) -> alt.Chart:
+    """India's trade balance with each partner by fiscal year (negative = deficit)."""
+    named = with_partner_names(trade[trade["partner_iso3"].isin(partners)])
+    rows = named.assign(balance_usd_bn=(named["exports_usd_mn"] - named["imports_usd_mn"]) / 1000)[
+        ["fiscal_year", "partner", "balance_usd_bn", "data_status"]
+    ]
+    names = [PARTNER_NAMES[p] for p in partners]
+    chart = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            x=alt.X("fiscal_year:O", title="Fiscal year (April–March)"),
+            xOffset=alt.XOffset("partner:N", sort=names),
+            y=alt.Y("balance_usd_bn:Q", title="India's balance, US$ billion"),
+            color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
+            tooltip=[alt.Tooltip("partner:N", title="Partner"), alt.Tooltip("fiscal_year:O", title="Fiscal year"),
+                     alt.Tooltip("balance_usd_bn:Q", title="Balance, US$ billion", format=",.1f"),
+                     alt.Tooltip("data_status:N", title="Status")],
+        )
+        .properties(width=520, height=280)
+    )
+    return finish(
+        chart,
+        title="India's trade deficit with " + " and ".join(names),
+        subtitle="Exports minus imports, US$ billion, by fiscal year; below zero is a deficit",
+        description=f"Grouped bar chart of India's merchandise trade balance with {' and '.join(names)} by fiscal year, in US$ billion.",
+        source=source_of(named),
+    )
+
+
+def chapter_composition_chart(by_chapter: pd.DataFrame, fiscal_year: str) -> alt.Chart:
+    """India's largest import chapters from each partner in one fiscal year."""
+    year = by_chapter[(by_chapter["fiscal_year"] == fiscal_year) & (by_chapter["partner_iso3"] != "WLD")]
+    named = with_partner_names(year).assign(
+        chapter=lambda d: d["hs_chapter"] + " " + d["hs_chapter_description"].str.slice(0, 38),
+        imports_usd_bn=lambda d: d["imports_usd_mn"] / 1000,
+    )
+    chart = (
+        alt.Chart(named[["partner", "chapter", "imports_usd_bn", "imports_usd_mn"]])
+        .mark_bar()
+        .encode(
+            y=alt.Y("chapter:N", title=None, sort="-x"),
+            x=alt.X("imports_usd_bn:Q", title="Imports, US$ billion"),
+            color=alt.Color("partner:N", title="Partner", scale=country_scale(["Russia", "China"]), legend=None),
+            row=alt.Row("partner:N", title=None, sort=["Russia", "China"]),
+            tooltip=[alt.Tooltip("partner:N", title="Partner"), alt.Tooltip("chapter:N", title="HS chapter"),
+                     alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f")],
+        )
+        .properties(width=360, height=200)
+        .resolve_scale(y="independent")
+    )
+    return finish(
+        chart,
+        title=f"What India imports from Russia and China: the ten largest HS chapters, {fiscal_year}",
+        subtitle=f"US$ billion, fiscal year {fiscal_year} (provisional); chapters outside each partner's top ten are not published in the source",
+        description=f"Two horizontal bar charts of India's ten largest import chapters from Russia and from China in {fiscal_year}, in US$ billion.",
+        source=source_of(by_chapter),
+    )
+
+
+def china_share_chart(observations: pd.DataFrame) -> alt.Chart:
+    """Published shares of China in India's imports of critical-mineral goods."""
+    shares = observations[(observations["partner_iso3"] == "CHN") & (observations["unit"] == "percent")]
+    rows = shares.assign(label=shares["subject"] + " (" + shares["period"] + ")")[
+        ["label", "mineral", "value", "period", "publisher", "observation_id"]
+    ]
+    chart = (
+        alt.Chart(rows)
+        .mark_bar(color="#D55E00")
+        .encode(
+            y=alt.Y("label:N", title=None, sort="-x"),
+            x=alt.X("value:Q", title="Share from China, % of India's imports", scale=alt.Scale(domain=[0, 100])),
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title="Share, %"),
+                     alt.Tooltip("publisher:N", title="Reported by"), alt.Tooltip("observation_id:N", title="Observation")],
+        )
+        .properties(width=360, height=alt.Step(18))
+    )
+    return finish(
+        chart,
+        title="How much of India's critical-mineral imports come from China",
+        subtitle="Published shares, % of India's imports of each good; each bar is one cited figure with its own period",
+        description="Horizontal bar chart of published shares of China in India's imports of rare earths, magnets, graphite, titanium and lithium products, each labelled with its period.",
+        source=source_of(observations),
+    )
+
+
+def flow_map(world: pd.DataFrame, points: pd.DataFrame, trade: pd.DataFrame, fiscal_year: str) -> alt.LayerChart:
+    """Lines from Russia and China to India, width by India's imports in one fiscal year.
+
+    ``points`` holds one representative point per ISO3 (columns iso3, lon, lat).
+    """
+    year = trade[(trade["fiscal_year"] == fiscal_year) & trade["partner_iso3"].isin(["RUS", "CHN"])]
+    india = points.set_index("iso3").loc["IND"]
+    flows = with_partner_names(year).merge(points, left_on="partner_iso3", right_on="iso3")
+    flows = flows.assign(
+        lon2=india["lon"], lat2=india["lat"], imports_usd_bn=flows["imports_usd_mn"] / 1000
+    )[["partner", "lon", "lat", "lon2", "lat2", "imports_usd_bn", "imports_usd_mn"]]
+    base = alt.Chart(world).mark_geoshape(fill="#E8E8E8", stroke="#FFFFFF", strokeWidth=0.4)
+    names = ["Russia", "China"]
+    lines = alt.Chart(flows).mark_rule(opacity=0.8, strokeCap="round").encode(
+        longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q",
+        strokeWidth=alt.StrokeWidth("imports_usd_bn:Q", title="Imports, US$ billion",
+                                    scale=alt.Scale(domain=[0, float(flows["imports_usd_bn"].max())], range=[0, 18])),
+        color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
+        tooltip=[alt.Tooltip("partner:N", title="From"),
+                 alt.Tooltip("imports_usd_mn:Q", title=f"India's imports {fiscal_year}, US$ million", format=",.2f")],
+    )
+    chart = (
+        alt.layer(base, lines)
+        .project("equalEarth", center=[85, 45], scale=260)
+        .properties(width=520, height=340)
+    )
+    return finish(
+        chart,
+        title=f"India's imports from Russia and China, {fiscal_year}",
+        subtitle="Line width: India's merchandise imports, US$ billion",
+        description=f"Map of Eurasia with lines from Russia and China to India whose widths show India's imports from each in {fiscal_year}.",
+        source=source_of(trade),
+    )
