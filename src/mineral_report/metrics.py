@@ -1,32 +1,34 @@
-"""Measures of supply concentration and country shares, defined once for every chapter."""
+"""Measures of supply concentration, defined once for every chapter.
+
+All functions take *shares* of a world total (0–1). Countries whose figure is withheld or not
+available have no share and are left out, never counted as zero; the "other countries"
+aggregate is not a country and is left out too. Computed over the named countries only, the
+Herfindahl–Hirschman index is therefore a lower bound of the true one. USGS rounds its world
+totals (and sometimes gives only a lower bound), so shares of them can add up to a little more
+than one; they are used as published.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 
-def shares(values: pd.Series) -> pd.Series:
-    """Each entry's share (0–1) of the sum of the entries; missing entries stay missing."""
-    total = values.sum(min_count=1)
-    return values / total
+def herfindahl_hirschman(shares: pd.Series) -> float:
+    """HHI on the 0–10,000 scale: the sum of squared percentage shares.
 
-
-def herfindahl_hirschman(values: pd.Series) -> float:
-    """Herfindahl–Hirschman index on the 0–10,000 scale from country quantities.
-
-    Shares are taken of the sum of the quantities given (in percent), squared and summed.
-    Missing quantities are dropped, not treated as zero: a withheld figure is unknown.
+    Three producers with 50%, 30% and 20% give 2,500 + 900 + 400 = 3,800.
     """
-    known = values.dropna()
-    if known.empty or known.sum() <= 0:
-        raise ValueError("HHI needs at least one positive quantity")
-    percent = known / known.sum() * 100
-    return float((percent**2).sum())
+    known = shares.dropna()
+    if known.empty:
+        raise ValueError("HHI needs at least one known share")
+    if (known < 0).any():
+        raise ValueError("shares cannot be negative")
+    return float(((known * 100) ** 2).sum())
 
 
-def top_n_share(values: pd.Series, n: int = 3) -> float:
-    """Share (0–1) of the ``n`` largest known quantities in the known total."""
-    known = values.dropna()
-    if known.empty or known.sum() <= 0:
-        raise ValueError("a top-n share needs at least one positive quantity")
-    return float(known.nlargest(n).sum() / known.sum())
+def top_n_share(shares: pd.Series, n: int = 3) -> float:
+    """Combined share (0–1) of the ``n`` largest known shares."""
+    known = shares.dropna()
+    if known.empty:
+        raise ValueError("a top-n share needs at least one known share")
+    return float(known.nlargest(n).sum())

@@ -34,16 +34,30 @@ def russia_share_of_imports(trade: pd.DataFrame) -> pd.Series:
     return imports["RUS"] / imports["WLD"]
 
 
+def period_start(period: str, period_type: str) -> str:
+    """Where a period begins, as YYYY-MM, so periods of different kinds can be ordered."""
+    if period_type == "fiscal_year":
+        return f"{fiscal_year_start(period)}-04"
+    if period_type == "calendar_year":
+        return f"{period}-01"
+    return period[:7]
+
+
 def _latest(rows: pd.DataFrame) -> pd.Series | None:
-    """The most recent observation among rows: fiscal years by start year, others by label."""
+    """The most recent full-year observation, or the most recent partial one if no full year."""
     if rows.empty:
         return None
-    order = rows["period"].map(lambda p: str(fiscal_year_start(p)) if len(p) == 7 and p[4] == "-" and p[5:].isdigit() and len(p[5:]) == 2 and int(p[5:]) == (int(p[:4]) + 1) % 100 else p)
-    return rows.loc[order.sort_values(kind="stable").index[-1]]
+    ranked = rows.assign(
+        full_year=rows["period_type"] != "months",
+        start=[period_start(p, t) for p, t in zip(rows["period"], rows["period_type"])],
+    ).sort_values(["full_year", "start"], kind="stable")
+    return ranked.iloc[-1]
 
 
 def mineral_evidence(observations: pd.DataFrame) -> pd.DataFrame:
     """Per mineral: the latest published import quantity, value and shares from China and Russia.
+
+    Full-year figures are preferred to part-year ones, whatever their dates.
 
     Every cell comes from one cited observation and names its period; a mineral with no
     observation of a kind shows a missing cell, never a zero.

@@ -1,0 +1,149 @@
+"""Charts of USGS production and reserves: shares, revisions, ranges across sources, maps."""
+
+from __future__ import annotations
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+
+from mineral_report.charts.layout import finish, source_of
+from mineral_report.charts.maps import choropleth
+from mineral_report.charts.theme import country_scale
+from mineral_report.reserves import FOCUS, describe, latest_slice, revisions, with_shares
+
+KIND_TITLES = {"supply": "world production", "reserves": "world reserves"}
+
+
+def focus_share_chart(table: pd.DataFrame, kind: str, usgs: pd.DataFrame) -> alt.Chart:
+    """Russia's, China's and India's share of world supply (or reserves), mineral by mineral."""
+    rows = table[table["kind"] == kind]
+    long = rows.melt(
+        id_vars=["mineral", "measure", "edition", "year"],
+        value_vars=[f"{n.lower()}_share" for n in FOCUS.values()],
+        var_name="country", value_name="share",
+    ).dropna(subset=["share"])
+    long["country"] = long["country"].str.removesuffix("_share").str.title()
+    long["percent"] = long["share"] * 100
+    order = rows.sort_values("russia_share", ascending=False)["mineral"].tolist()
+    names = list(FOCUS.values())
+    chart = (
+        alt.Chart(long[["mineral", "country", "percent", "measure", "edition", "year"]])
+        .mark_bar()
+        .encode(
+            y=alt.Y("mineral:N", title=None, sort=order),
+            yOffset=alt.YOffset("country:N", sort=names),
+            x=alt.X("percent:Q", title=f"Share of {KIND_TITLES[kind]}, %", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("country:N", title="Country", scale=country_scale(names)),
+            tooltip=[alt.Tooltip("mineral:N", title="Mineral"), alt.Tooltip("country:N", title="Country"),
+                     alt.Tooltip("percent:Q", title="Share, %", format=".1f"),
+                     alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:O", title="Year"),
+                     alt.Tooltip("edition:O", title="USGS edition (MCS)")],
+        )
+        .properties(width=420, height=alt.Step(7))
+    )
+    return finish(
+        chart,
+        title=f"Russia, China and India: share of {KIND_TITLES[kind]}, mineral by mineral",
+        subtitle=["% of the USGS world total, latest edition holding each mineral; sorted by Russia's share.",
+                  "A missing bar means USGS publishes no figure (withheld, not available or not listed)."],
+        description=(
+            f"Grouped horizontal bar chart of the shares of Russia, China and India in {KIND_TITLES[kind]} "
+            f"for {len(rows)} minerals, sorted by Russia's share."
+        ),
+        source=source_of(usgs),
+    )
+
+
+def revision_chart(usgs_all: pd.DataFrame, commodity: str, label: str, countries: list[str]) -> alt.Chart:
+    """How USGS's reserve estimate for each country changed between editions."""
+    rows = revisions(usgs_all, commodity)
+    rows = rows[rows["country_iso3"].isin(countries)].assign(
+        edition_label="MCS " + rows["edition"].astype(str), million_t=rows["value"] / 1e6
+    )
+    chart = (
+        alt.Chart(rows[["edition_label", "country", "million_t", "figure"]])
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
+        .encode(
+            x=alt.X("edition_label:O", title="USGS edition"),
+            y=alt.Y("million_t:Q", title="Reserves, million t"),
+            color=alt.Color("country:N", title="Country", scale=alt.Scale(scheme="tableau10"),
+                            sort=countries),
+            tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("edition_label:O", title="Edition"),
+                     alt.Tooltip("figure:N", title="USGS figure")],
+        )
+        .properties(width=420, height=300)
+    )
+    return finish(
+        chart,
+        title=f"{label}: how USGS revised its reserve estimates",
+        subtitle=["Reserves by country as published in each edition, million tonnes;",
+                  "a missing point means that edition gives no figure (e.g. 'NA')."],
+        description=f"Line chart of {label.lower()} reserves by country in successive USGS editions.",
+        source=source_of(usgs_all),
+    )
+
+
+def reserve_range_chart(usgs_all: pd.DataFrame, claims: pd.DataFrame, commodity: str, iso3: str,
+                        country: str, claim_filter: str) -> alt.Chart:
+    """Every figure for one country's reserves, USGS editions beside national statements."""
+    usgs = revisions(usgs_all, commodity)
+    usgs = usgs[(usgs["country_iso3"] == iso3) & usgs["value"].notna()]
+    usgs_rows = pd.DataFrame({
+        "source": "USGS MCS " + usgs["edition"].astype(str),
+        "kind": "USGS reserves",
+        "million_t": usgs["value"] / 1e6,
+        "what": "reserves, rare-earth-oxide equivalent",
+    })
+    national = claims[(claims["country_iso3"] == iso3) & claims["mineral"].str.contains(claim_filter)]
+    national_rows = pd.DataFrame({
+        "source": national["claimant"].str.split(r" \(|,", regex=True).str[0] + " (" + national["claim_date"].fillna("undated") + ")",
+        "kind": "National statement",
+        "million_t": national["value"] / 1e6,
+        "what": national["measure_description"],
+    })
+    rows = pd.concat([usgs_rows, national_rows], ignore_index=True)
+    chart = (
+        alt.Chart(rows)
+        .mark_point(filled=True, size=110)
+        .encode(
+            y=alt.Y("source:N", title=None, sort=None),
+            x=alt.X("million_t:Q", title="Million tonnes"),
+            color=alt.Color("kind:N", title="Source", scale=alt.Scale(domain=["USGS reserves", "National statement"],
+                                                                        range=["#0072B2", "#E69F00"])),
+            shape=alt.Shape("kind:N", title="Source"),
+            tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("million_t:Q", title="Million t", format=",.2f"),
+                     alt.Tooltip("what:N", title="What it counts")],
+        )
+        .properties(width=420, height=alt.Step(22))
+    )
+    return finish(
+        chart,
+        title=f"{country}'s rare-earth reserves: one question, many answers",
+        subtitle=["Million tonnes. USGS reserves beside figures stated by national officials;",
+                  "national figures use national classifications and are not directly comparable."],
+        description=f"Dot plot of every published figure for {country}'s rare-earth reserves or resources, USGS and national.",
+        source=source_of(usgs_all, claims),
+    )
+
+
+def world_map(world: gpd.GeoDataFrame, usgs: pd.DataFrame, commodity: str, measure: str, label: str) -> alt.LayerChart:
+    """Choropleth of one USGS figure by country; withheld and unavailable stay grey."""
+    rows = with_shares(latest_slice(usgs, commodity, measure))
+    countries = rows[~rows["country_iso3"].isin(["WLD", "OTH"])]
+    unit = countries["unit"].iloc[0]
+    shown = countries.assign(
+        iso3=countries["country_iso3"],
+        figure=countries.apply(describe, axis=1),
+        share_text=(countries["share"] * 100).map(lambda s: f"{s:.1f}%" if pd.notna(s) else "—"),
+    )[["iso3", "value", "figure", "share_text"]].dropna(subset=["value"])
+    edition, year = int(rows["edition"].iloc[0]), int(rows["year"].iloc[0])
+    chart = choropleth(world, shown, value_field="value", value_title=f"{label}, {unit}",
+                       tooltip_fields=[("figure", "USGS figure"), ("share_text", "Share of world")])
+    return finish(
+        chart,
+        title=f"{label} by country, {year}",
+        subtitle=[f"{unit}, USGS Mineral Commodity Summaries {edition};",
+                  "grey: no figure published (withheld, not available or not listed)."],
+        description=f"World map shading each country by {label.lower()} in {year} from USGS MCS {edition}; countries without a figure are grey.",
+        source=source_of(usgs),
+    )

@@ -1,0 +1,102 @@
+"""Known USGS values, the concentration measures, and markers that must never become numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import mineral_report as report
+from mineral_report.metrics import herfindahl_hirschman, top_n_share
+from mineral_report.reserves import concentration_table, revisions, russia_role, with_shares
+
+
+@pytest.fixture(scope="module")
+def usgs() -> pd.DataFrame:
+    return report.load_all_vintages("usgs-mcs-world")
+
+
+def _figure(usgs: pd.DataFrame, edition: int, commodity: str, measure: str, iso3: str, year: int) -> pd.Series:
+    rows = usgs[(usgs["edition"] == edition) & (usgs["commodity"] == commodity) & (usgs["measure"] == measure)
+                & (usgs["country_iso3"] == iso3) & (usgs["year"] == year)]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("edition", "iso3", "tonnes"),
+    [(2024, "RUS", 10_000_000), (2025, "RUS", 3_800_000), (2025, "CHN", 44_000_000),
+     (2026, "RUS", 3_800_000), (2024, "IND", 6_900_000)],
+)
+def test_rare_earth_reserves_match_usgs(usgs, edition: int, iso3: str, tonnes: int) -> None:
+    row = _figure(usgs, edition, "rare-earths", "reserves", iso3, edition - 1)
+    assert row["value"] == tonnes and row["unit"] == "t"
+
+
+def test_india_rare_earth_reserves_are_not_available_in_mcs_2026(usgs) -> None:
+    row = _figure(usgs, 2026, "rare-earths", "reserves", "IND", 2025)
+    assert pd.isna(row["value"]) and row["marker"] == "NA"
+
+
+def test_markers_never_carry_numbers(usgs) -> None:
+    coded = usgs[usgs["marker"].isin(["W", "NA", "XX", "—", "incl. in world", "incl. elsewhere"])]
+    assert len(coded) > 50
+    assert coded["value"].isna().all()
+
+
+def test_withheld_figures_are_missing_not_zero_in_shares(usgs) -> None:
+    lithium = usgs[(usgs["edition"] == 2026) & (usgs["commodity"] == "lithium")
+                   & (usgs["measure"] == "mine production") & (usgs["year"] == 2025)]
+    shares = with_shares(lithium).set_index("country_iso3")["share"]
+    assert pd.isna(shares["USA"])  # USGS: W
+    assert shares["AUS"] == pytest.approx(92_000 / 290_000)
+
+
+def test_lower_bound_world_totals_keep_their_marker(usgs) -> None:
+    world = _figure(usgs, 2026, "rare-earths", "reserves", "WLD", 2025)
+    assert world["marker"] == ">" and world["value"] == 85_000_000
+
+
+def test_one_world_total_per_table(usgs) -> None:
+    world = usgs[usgs["country_iso3"] == "WLD"]
+    assert not world.duplicated(["edition", "commodity", "measure", "year"]).any()
+
+
+def test_hhi_of_a_hand_worked_example() -> None:
+    shares = pd.Series({"A": 0.5, "B": 0.3, "C": 0.2})
+    assert herfindahl_hirschman(shares) == pytest.approx(2500 + 900 + 400)
+    assert herfindahl_hirschman(pd.Series({"A": 1.0})) == pytest.approx(10_000)
+
+
+def test_hhi_ignores_unknown_shares_rather_than_counting_zero() -> None:
+    assert herfindahl_hirschman(pd.Series({"A": 0.6, "B": None})) == pytest.approx(3600)
+    with pytest.raises(ValueError):
+        herfindahl_hirschman(pd.Series({"A": None}, dtype=float))
+    with pytest.raises(ValueError):
+        herfindahl_hirschman(pd.Series({"A": -0.1}))
+
+
+def test_top_three_share() -> None:
+    assert top_n_share(pd.Series([0.4, 0.3, 0.2, 0.1])) == pytest.approx(0.9)
+
+
+def test_concentration_table_known_values(usgs) -> None:
+    table = concentration_table(usgs).set_index(["commodity", "kind"])
+    ree = table.loc[("rare-earths", "supply")]
+    assert (ree["edition"], ree["year"]) == (2026, 2025)
+    assert ree["china_share"] == pytest.approx(270_000 / 390_000)
+    assert ree["russia_figure"] == "2,600 t"
+    palladium = table.loc[("palladium", "supply")]
+    assert palladium["russia_role"] == "major supplier"
+    assert table.loc[("rare-earths", "reserves"), "india_figure"] == "not available (NA)"
+
+
+def test_russia_role_thresholds() -> None:
+    assert russia_role(0.44) == "major supplier"
+    assert russia_role(0.05) == "minor supplier"
+    assert russia_role(0.001) == "marginal"
+    assert russia_role(float("nan")) == "no published figure"
+
+
+def test_revisions_show_russias_cut(usgs) -> None:
+    russia = revisions(usgs, "rare-earths").query("country_iso3 == 'RUS'").set_index("edition")["value"]
+    assert russia.to_dict() == {2024: 10_000_000, 2025: 3_800_000, 2026: 3_800_000}
