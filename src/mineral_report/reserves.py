@@ -134,3 +134,18 @@ def revisions(usgs_all: pd.DataFrame, commodity: str, measure: str = "reserves")
     return rows.assign(figure=rows.apply(describe, axis=1))[
         ["edition", "year", "country", "country_iso3", "value", "unit", "marker", "figure"]
     ].sort_values(["country_iso3", "edition"]).reset_index(drop=True)
+
+
+OVERVIEW_COLUMNS = {
+    "mineral": "Mineral", "measure": "Measure", "year": "Year", "edition": "MCS", "world": "World (USGS)",
+    "china_figure": "China", "russia_figure": "Russia", "india_figure": "India",
+    "hhi": "HHI", "top3_share": "Top-3 share", "russia_role": "Russia's role",
+}
+
+
+def supply_overview(table: pd.DataFrame) -> pd.DataFrame:
+    """The supply rows of the concentration table, formatted for reading (missing shows as —)."""
+    view = table[table["kind"] == "supply"][list(OVERVIEW_COLUMNS)].rename(columns=OVERVIEW_COLUMNS)
+    view["HHI"] = view["HHI"].map(lambda v: "—" if pd.isna(v) else f"{v:,.0f}")
+    view["Top-3 share"] = view["Top-3 share"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
+    return view.set_index("Mineral")
