@@ -1,0 +1,79 @@
+"""The organisations registry: sites checked against borders, a network layout, sanctions."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import geopandas as gpd
+import pandas as pd
+
+# The shipped boundaries are at 1:110 million: coastal cities such as Mumbai can fall just
+# outside their simplified country. A point this close to its own country counts as inside.
+BORDER_TOLERANCE_DEG = 0.5
+IDENTITY_FIELDS = {"org_id", "name", "country_iso3", "source_urls", "field_sources"}
+ABSENCE_PREFIX = "none found as of"
+COUNTRY_SIDES = {"RUS": -1.0, "IND": 1.0}
+
+
+def unsourced_fields(organisations: pd.DataFrame) -> list[tuple[str, str]]:
+    """(org_id, field) for every filled field that field_sources does not cite.
+
+    A statement of absence ("none found as of <date>") records a search, not a fact, and
+    needs no citation.
+    """
+    missing = []
+    for _, row in organisations.iterrows():
+        cited = json.loads(row["field_sources"])
+        for field in organisations.columns:
+            value = row[field]
+            if field in IDENTITY_FIELDS or pd.isna(value) or str(value).startswith(ABSENCE_PREFIX):
+                continue
+            if not str(cited.get(field, "")).startswith("http"):
+                missing.append((row["org_id"], field))
+    return missing
+
+
+def sites_outside_country(sites: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Sites farther than the tolerance from their own country's polygon, with no stated reason."""
+    points = gpd.GeoDataFrame(sites, geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs="EPSG:4326")
+    shapes = boundaries.set_index("iso3").geometry
+    distance = [
+        shapes[iso3].distance(point) if iso3 in shapes.index else math.inf
+        for iso3, point in zip(points["country_iso3"], points.geometry)
+    ]
+    outside = pd.Series(distance, index=sites.index) > BORDER_TOLERANCE_DEG
+    return sites.loc[outside & sites["outside_boundary_reason"].isna()]
+
+
+def network_layout(organisations: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positions for a two-sided network: Russian bodies on the left, Indian on the right.
+
+    Only organisations with at least one link are placed. Each side is a vertical column
+    ordered by name, others sit in the middle; the layout is deterministic.
+    """
+    linked = set(links["source_org"]) | set(links["target_org"])
+    nodes = organisations[organisations["org_id"].isin(linked)][["org_id", "name", "country_iso3", "org_type"]].copy()
+    nodes["x"] = nodes["country_iso3"].map(COUNTRY_SIDES).fillna(0.0)
+    nodes = nodes.sort_values(["x", "name"]).reset_index(drop=True)
+    nodes["y"] = nodes.groupby("x").cumcount().astype(float)
+    nodes["y"] = nodes["y"] - nodes.groupby("x")["y"].transform("max") / 2
+    position = nodes.set_index("org_id")[["x", "y"]]
+    edges = links.assign(
+        x=links["source_org"].map(position["x"]), y=links["source_org"].map(position["y"]),
+        x2=links["target_org"].map(position["x"]), y2=links["target_org"].map(position["y"]),
+        source_name=links["source_org"].map(nodes.set_index("org_id")["name"]),
+        target_name=links["target_org"].map(nodes.set_index("org_id")["name"]),
+    )
+    return nodes, edges
+
+
+def sanctions_overview(organisations: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFrame:
+    """The Russian partners, their dated measures and the report's assessment, riskiest first."""
+    order = {"blocked": 0, "elevated": 1, "no current listing found": 2, "no listing found (brief check)": 3}
+    table = assessment.merge(organisations, on="org_id", how="left")
+    table = table.assign(rank=table["risk"].map(order)).sort_values(["rank", "name"])
+    return table[["name", "risk", "us_sanctions", "eu_sanctions", "uk_sanctions", "reason"]].rename(
+        columns={"name": "Organisation", "risk": "Assessment", "us_sanctions": "United States",
+                 "eu_sanctions": "European Union", "uk_sanctions": "United Kingdom", "reason": "Why"}
+    ).set_index("Organisation")

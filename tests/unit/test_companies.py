@@ -1,0 +1,59 @@
+"""The registry: citations for every field, sites inside their countries, links to known bodies."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import mineral_report as report
+from mineral_report.companies import network_layout, sites_outside_country, unsourced_fields
+from mineral_report.data import load_boundaries
+
+
+@pytest.fixture(scope="module")
+def organisations() -> pd.DataFrame:
+    return report.load("organisations")
+
+
+def test_every_filled_field_cites_a_source(organisations) -> None:
+    assert unsourced_fields(organisations) == []
+
+
+def test_an_uncited_field_is_caught(organisations) -> None:
+    broken = organisations.copy()
+    broken.loc[broken["org_id"] == "irel", "field_sources"] = "{}"
+    assert ("irel", "headquarters_city") in unsourced_fields(broken)
+
+
+def test_every_site_lies_in_its_country() -> None:
+    sites = report.load("sites")
+    assert sites_outside_country(sites, load_boundaries()).empty
+
+
+def test_a_misplaced_site_is_caught() -> None:
+    sites = report.load("sites")
+    moved = sites.assign(country_iso3=sites["country_iso3"].where(sites["site_id"] != "S25", "RUS"))  # IREL, Mumbai
+    assert list(sites_outside_country(moved, load_boundaries())["site_id"]) == ["S25"]
+
+
+def test_links_and_sites_refer_to_registered_organisations(organisations) -> None:
+    known = set(organisations["org_id"])
+    links = report.load("org-links")
+    assert set(links["source_org"]) | set(links["target_org"]) <= known
+    sites = report.load("sites")
+    assert set(sites["org_id"].dropna()) <= known
+
+
+def test_network_layout_puts_russia_left_and_india_right(organisations) -> None:
+    nodes, edges = network_layout(organisations, report.load("org-links"))
+    side = nodes.set_index("org_id")["x"]
+    assert side["rosatom"] == -1 and side["irel"] == 1
+    assert edges[["x", "y", "x2", "y2"]].notna().all().all()
+
+
+def test_sanctions_assessment_covers_the_russian_partners(organisations) -> None:
+    assessment = report.load("sanctions-assessment").set_index("org_id")
+    russian = set(organisations.loc[organisations["country_iso3"] == "RUS", "org_id"])
+    assert set(assessment.index) == russian
+    assert assessment.at["alrosa", "risk"] == "blocked"
+    assert "2022-04-07" in organisations.set_index("org_id").at["alrosa", "us_sanctions"]
