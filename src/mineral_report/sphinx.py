@@ -3,6 +3,7 @@
 * The Vega, Vega-Lite and Vega-Embed JavaScript comes from ``vl_convert``'s offline bundle,
   wrapped in a function so its top-level names cannot clash with the theme's scripts. It
   exposes one global, ``reportCharts``, which the chart renderer calls.
+* Every chart gets its data as CSV, a data table and links to its code (see page_figures).
 * Jupyter Book's Thebe launcher is dropped from pages when live code is off.
 * Jupyter execution caches key on code only. Every notebook is made to depend on the data
   manifest, whose checksums change with any data file, so changed data re-executes chapters.
@@ -20,6 +21,7 @@ import vl_convert
 from sphinx.application import Sphinx
 
 from mineral_report.charts.renderer import EMBED_GLOBAL
+from mineral_report.page_figures import add_chart_extras
 
 BUNDLE_NAME = "report-vega.js"
 STYLESHEET_NAME = "report.css"
@@ -97,9 +99,24 @@ def _drop_thebe_assets(
             context[key] = [asset for asset in context[key] if not is_thebe(asset)]
 
 
+def _add_chart_extras(
+    app: Sphinx, pagename: str, _template: str, context: dict[str, Any], _doctree: Any
+) -> None:
+    """Under every chart: its data as CSV, a data table, and links to the code that drew it."""
+    body = context.get("body")
+    if not body or "report-figure" not in body:
+        return
+    source = app.env.doc2path(pagename, base=False) if pagename in app.env.all_docs else None
+    notebook = None
+    if source is not None and str(source).endswith(".ipynb"):
+        notebook = context["pathto"](f"_sources/{source}", 1)
+    context["body"] = add_chart_extras(body, Path(app.outdir), context["pathto"], notebook)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _drop_thebe_assets)
+    app.connect("html-page-context", _add_chart_extras)
     app.connect("source-read", _on_source_read)
     app.add_js_file(BUNDLE_NAME)
     app.add_css_file(STYLESHEET_NAME)

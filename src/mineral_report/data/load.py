@@ -39,6 +39,7 @@ def load(dataset: str, vintage: str | None = None, data_dir: Path | None = None)
         dataset=resource.dataset,
         vintage=resource.vintage,
         source=resource.source_line(),
+        licence=resource.licence_line(),
     )
     return frame
 
@@ -55,6 +56,7 @@ def load_all_vintages(dataset: str, data_dir: Path | None = None) -> pd.DataFram
         dataset=dataset,
         vintage=", ".join(r.vintage for r in found.vintages(dataset)),
         source="; ".join(dict.fromkeys(r.source_line() for r in found.vintages(dataset))),
+        licence="; ".join(dict.fromkeys(r.licence_line() for r in found.vintages(dataset))),
     )
     return stacked
 
@@ -72,5 +74,5 @@ def load_boundaries(data_dir: Path | None = None) -> gpd.GeoDataFrame:
         frame = frame.set_crs("EPSG:4326")
     id_field = resource.raw.get("iso3_property", "a3")
     frame = frame.rename(columns={id_field: "iso3"})
-    frame.attrs.update(vintage=resource.vintage, source=resource.source_line())
+    frame.attrs.update(vintage=resource.vintage, source=resource.source_line(), licence=resource.licence_line())
     return frame

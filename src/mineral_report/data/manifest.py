@@ -97,6 +97,9 @@ class Resource:
             parts.append(f"{publisher}, {title}".strip(", "))
         return "; ".join(parts) + f" (vintage {self.vintage})"
 
+    def licence_line(self) -> str:
+        return "; ".join(lic.get("title") or lic.get("name", "") for lic in self.licenses)
+
 
 @dataclass(frozen=True)
 class Manifest:

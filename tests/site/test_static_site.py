@@ -1,0 +1,105 @@
+"""Checks on the built HTML that need no browser: budgets, offline assets, links, chart extras."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from ..conftest import SITE
+from .conftest import site_pages
+
+# Budgets a reader's connection pays per page, stated here so a change that breaks them fails.
+PAGE_BUDGET_BYTES = 1_500_000  # the page's own HTML with its inline chart data
+MAP_GEOMETRY_BUDGET_BYTES = 200_000  # one map's inline geometry
+_SPEC = re.compile(r"\}\)\((\{.*?\})\);</script>", re.DOTALL)
+_CSS_URL = re.compile(r"url\(\s*['\"]?(https?:)?//", re.IGNORECASE)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.assets: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag in {"script", "img", "iframe"} and values.get("src"):
+            self.assets.append((tag, values["src"] or ""))
+        if tag == "link" and values.get("href"):
+            self.assets.append((tag, values["href"] or ""))
+
+
+def _parse(page: Path) -> _Collector:
+    collector = _Collector()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return collector
+
+
+def _specs(page: Path) -> list[dict]:
+    return [json.loads(m.replace("<\\/", "</")) for m in _SPEC.findall(page.read_text(encoding="utf-8"))]
+
+
+PAGES = site_pages()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_fits_its_budget(page_path: str) -> None:
+    assert (SITE / page_path).stat().st_size <= PAGE_BUDGET_BYTES
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_map_geometry_fits_its_budget(page_path: str) -> None:
+    for spec in _specs(SITE / page_path):
+        for records in spec.get("datasets", {}).values():
+            if records and ("geometry" in records[0] or records[0].get("type") == "Feature"):
+                assert len(json.dumps(records, separators=(",", ":"))) <= MAP_GEOMETRY_BUDGET_BYTES
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_no_external_scripts_styles_or_fonts(page_path: str) -> None:
+    external = [(tag, url) for tag, url in _parse(SITE / page_path).assets if urlparse(url).netloc]
+    assert external == []
+
+
+def test_stylesheets_load_nothing_from_outside() -> None:
+    offenders = [str(css.relative_to(SITE)) for css in SITE.rglob("*.css") if _CSS_URL.search(css.read_text(errors="ignore"))]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_internal_links_and_anchors_resolve(page_path: str) -> None:
+    page = SITE / page_path
+    broken = []
+    for href in _parse(page).links:
+        parsed = urlparse(href)
+        if parsed.scheme or parsed.netloc or href.startswith(("mailto:", "javascript:")):
+            continue
+        target = (page.parent / unquote(parsed.path)).resolve() if parsed.path else page
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(href)
+        elif parsed.fragment and target.suffix == ".html" and parsed.fragment not in _parse(target).ids:
+            broken.append(href)
+    assert broken == []
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if "report-figure" in (SITE / p).read_text()])
+def test_every_chart_carries_source_description_data_and_code_link(page_path: str) -> None:
+    text = (SITE / page_path).read_text(encoding="utf-8")
+    figures = text.count('<figure class="report-figure">')
+    assert text.count('class="chart-source">Source: ') == figures
+    assert text.count('Download the data (CSV)') == figures
+    assert text.count('Code cell that made this chart') == figures
+    assert text.count('<summary>Data table for this chart</summary>') == figures
+    assert all(spec.get("description") for spec in _specs(SITE / page_path))
