@@ -8,6 +8,8 @@ CHROMIUM := /usr/bin/chromium
 SITE := _build/html
 CHAPTERS := chapters
 
+NODE_STAMP := node_modules/.package-lock.json
+
 .PHONY: book test validate execute chromium clean freeze
 
 $(STAMP): requirements.txt pyproject.toml
@@ -35,8 +37,12 @@ chromium:
 	  fi; \
 	fi
 
+## The accessibility tests inject axe-core (pinned in package-lock.json) into each page.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
 ## test: data validation, unit tests, nbval on every chapter, real-browser tests of the site.
-test: book chromium
+test: book chromium $(NODE_STAMP)
 	$(BIN)/pytest tests $(CHAPTERS) --nbval -p no:cacheprovider
 
 ## execute: re-run every chapter in place, to accept new outputs after a data change.

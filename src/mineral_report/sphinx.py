@@ -33,6 +33,10 @@ window.{EMBED_GLOBAL} = {{
     return vegaEmbed(selector, spec, {{
       renderer: "svg",
       actions: {{ export: true, source: false, compiled: false, editor: false }}
+    }}).then(function (result) {{
+      var menu = document.querySelector(selector + " details > summary");
+      if (menu) {{ menu.setAttribute("aria-label", "Save this chart as an image"); }}
+      return result;
     }}).catch(function (error) {{
       var target = document.querySelector(selector);
       if (target) {{ target.textContent = "This chart could not be drawn: " + error; }}
@@ -113,7 +117,13 @@ def _add_chart_extras(
     context["body"] = add_chart_extras(body, Path(app.outdir), context["pathto"], notebook)
 
 
+def _add_templates(app: Sphinx, config: Any) -> None:
+    """Put the package's template overrides (accessibility fixes) ahead of the theme's."""
+    config.templates_path.insert(0, str(resources.files("mineral_report") / "templates"))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _drop_thebe_assets)
     app.connect("html-page-context", _add_chart_extras)

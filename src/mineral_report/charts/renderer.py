@@ -50,8 +50,7 @@ def render_chart_html(spec: dict[str, Any]) -> str:
     caption = f'<figcaption class="chart-source">Source: {html.escape(source)}</figcaption>'
     return (
         f'<figure class="report-figure">'
-        f'<div class="report-chart" id="{element}" role="img" '
-        f'aria-label="{html.escape(description, quote=True)}"></div>'
+        f'<div class="report-chart" id="{element}"></div>'
         f"{caption}</figure>\n"
         f'<script type="text/javascript">(function (spec) {{'
         f' var draw = function () {{ window.{EMBED_GLOBAL}.embed("#{element}", spec); }};'

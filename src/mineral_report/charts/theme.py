@@ -46,6 +46,9 @@ def _config() -> alt.theme.ThemeConfig:
                        "titleFontSize": 12, "orient": "bottom", "labelLimit": 320},
             "range": {"category": list(COUNTRY_COLOURS.values())},
             "text": {"color": TEXT},
+            # Country shapes are decoration for screen readers: the chart's description and
+            # its data table carry the content, so each shape is not announced on its own.
+            "geoshape": {"aria": False},
         }
     }
 
