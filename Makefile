@@ -22,9 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 validate: $(STAMP)
 	$(BIN)/mineral-report validate
 
-## book: install, validate the data, execute every chapter and build the HTML site.
-book: validate
+## book: install, validate the data, execute every chapter, build the HTML site and its PDF.
+book: validate chromium
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m mineral_report.pdf --site $(SITE) --toc _toc.yml
 	@echo "The book is in $(SITE): open $(abspath $(SITE))/index.html"
 
 ## chromium: the real-browser tests need Debian's chromium.
