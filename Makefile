@@ -57,3 +57,21 @@ freeze: $(STAMP)
 
 clean:
 	rm -rf _build
+
+## refresh: fetch new vintages from the publishers: UN Comtrade for YEARS (default the last five
+## complete calendar years), and USGS MCS world data when EDITION and ITEM (ScienceBase item id)
+## are given. PIN=yes makes the book use them. Nothing in data/ changes if a download fails.
+YEARS ?= $(shell y=$$(date +%Y); echo $$((y - 5))-$$((y - 1)))
+refresh: $(STAMP)
+	$(BIN)/mineral-report refresh comtrade --years $(YEARS) $(if $(PIN),--pin)
+	@if [ -n "$(EDITION)" ] && [ -n "$(ITEM)" ]; then \
+	  echo "$(BIN)/mineral-report refresh usgs --edition $(EDITION) --item $(ITEM) $(if $(PIN),--pin)"; \
+	  $(BIN)/mineral-report refresh usgs --edition $(EDITION) --item $(ITEM) $(if $(PIN),--pin); \
+	fi
+
+## data-diff: rows added, removed and changed between two vintages of a dataset, e.g.
+## make data-diff DATASET=usgs-mcs-world OLD=2025 NEW=2026
+data-diff: $(STAMP)
+	$(BIN)/mineral-report diff $(DATASET) $(OLD) $(NEW)
+
+.PHONY: refresh data-diff

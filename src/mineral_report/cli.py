@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mineral_report.data.manifest import find_data_dir, read_manifest
 from mineral_report.data.validate import validate_all
+from mineral_report.refresh.commands import add_commands as add_refresh_commands
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("validate", help="check every data file against the manifest").set_defaults(
         run=_validate
     )
+    add_refresh_commands(commands)
     return parser
 
 

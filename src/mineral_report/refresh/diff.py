@@ -1,0 +1,205 @@
+"""What changed between two vintages of a dataset: rows added, rows removed, values revised.
+
+Rows are matched on a key: the schema's primary key without columns that only name the edition,
+or a per-dataset default where the primary key holds wording that changes between editions
+(USGS's table titles, for instance). Numbers count as changed beyond a relative tolerance;
+text, dates and flags on any change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from mineral_report.data.load import load, manifest
+from mineral_report.refresh.errors import RefreshError
+
+DEFAULT_TOLERANCE = 1e-9
+EDITION_COLUMNS = ("edition", "vintage")
+
+
+@dataclass(frozen=True)
+class DiffDefaults:
+    key: tuple[str, ...]
+    ignore: tuple[str, ...]  # columns that restate the key or the edition's wording
+
+
+DATASET_DEFAULTS = {
+    "usgs-mcs-world": DiffDefaults(
+        key=("commodity", "measure", "country_iso3", "year"),
+        ignore=("edition", "basis", "country"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class VintageDiff:
+    dataset: str
+    old: str
+    new: str
+    key: tuple[str, ...]
+    compared: tuple[str, ...]
+    tolerance: float
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    changed: pd.DataFrame  # key columns + column, old, new
+
+    @property
+    def is_empty(self) -> bool:
+        return self.added.empty and self.removed.empty and self.changed.empty
+
+
+def default_key(dataset: str, data_dir: Path | None = None) -> tuple[str, ...]:
+    if dataset in DATASET_DEFAULTS:
+        return DATASET_DEFAULTS[dataset].key
+    try:
+        primary_key = manifest(data_dir).resolve(dataset).primary_key
+    except KeyError as error:
+        raise RefreshError(str(error).strip("\"'")) from None
+    return tuple(column for column in primary_key if column not in EDITION_COLUMNS)
+
+
+def diff_vintages(
+    dataset: str,
+    old: str,
+    new: str,
+    key: Sequence[str] | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    data_dir: Path | None = None,
+) -> VintageDiff:
+    """Compare vintage ``old`` with vintage ``new`` of ``dataset``, both validated on load."""
+    try:
+        before = load(dataset, vintage=old, data_dir=data_dir)
+        after = load(dataset, vintage=new, data_dir=data_dir)
+    except KeyError as error:
+        raise RefreshError(str(error).strip("\"'")) from None
+    key = tuple(key or default_key(dataset, data_dir))
+    ignore = set(DATASET_DEFAULTS[dataset].ignore) if dataset in DATASET_DEFAULTS else set(EDITION_COLUMNS)
+    for label, frame in ((old, before), (new, after)):
+        _check_key(dataset, label, frame, key)
+    compared = tuple(
+        column for column in before.columns if column in after.columns and column not in {*key, *ignore}
+    )
+    merged = before.merge(after, on=list(key), how="outer", suffixes=("__old", "__new"), indicator=True)
+    added = after.merge(merged.loc[merged["_merge"] == "right_only", list(key)], on=list(key))
+    removed = before.merge(merged.loc[merged["_merge"] == "left_only", list(key)], on=list(key))
+    both = merged[merged["_merge"] == "both"]
+    changes = []
+    for column in compared:
+        numeric = pd.api.types.is_numeric_dtype(before[column]) and not pd.api.types.is_bool_dtype(before[column])
+        for _, row in both.iterrows():
+            previous, current = row[f"{column}__old"], row[f"{column}__new"]
+            if _differs(previous, current, numeric, tolerance):
+                changes.append({**{k: row[k] for k in key}, "column": column, "old": previous, "new": current})
+    changed = pd.DataFrame(changes, columns=[*key, "column", "old", "new"])
+    return VintageDiff(
+        dataset=dataset,
+        old=old,
+        new=new,
+        key=key,
+        compared=compared,
+        tolerance=tolerance,
+        added=added.sort_values(list(key)).reset_index(drop=True),
+        removed=removed.sort_values(list(key)).reset_index(drop=True),
+        changed=changed.sort_values([*key, "column"]).reset_index(drop=True),
+    )
+
+
+def _check_key(dataset: str, vintage: str, frame: pd.DataFrame, key: Sequence[str]) -> None:
+    missing = [column for column in key if column not in frame.columns]
+    if missing:
+        raise RefreshError(
+            f"{dataset} vintage {vintage} has no column(s) {', '.join(missing)}; "
+            f"its columns are {', '.join(frame.columns)}"
+        )
+    duplicated = frame.duplicated(subset=list(key), keep=False)
+    if duplicated.any():
+        example = frame.loc[duplicated, list(key)].iloc[0].tolist()
+        raise RefreshError(
+            f"{', '.join(key)} do not identify the rows of {dataset} vintage {vintage} uniquely "
+            f"(e.g. {example}); give more key columns with --key"
+        )
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _differs(previous: object, current: object, numeric: bool, tolerance: float) -> bool:
+    if _missing(previous) or _missing(current):
+        return _missing(previous) != _missing(current)
+    if numeric:
+        a, b = float(previous), float(current)  # type: ignore[arg-type]
+        return abs(a - b) > tolerance * max(abs(a), abs(b))
+    return bool(previous != current)
+
+
+def _cell(value: object) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,.10g}"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _key_text(row: pd.Series, key: Sequence[str]) -> str:
+    return ", ".join(f"{column}={_cell(row[column])}" for column in key)
+
+
+def as_text(diff: VintageDiff) -> str:
+    """A plain report for a terminal."""
+    lines = [
+        f"{diff.dataset}: vintage {diff.old} → {diff.new} (rows matched on {', '.join(diff.key)})",
+        f"{len(diff.added)} row(s) added, {len(diff.removed)} removed, {len(diff.changed)} value(s) "
+        f"changed (numbers beyond a relative tolerance of {diff.tolerance:g})",
+    ]
+    for title, frame in (("Added", diff.added), ("Removed", diff.removed)):
+        if not frame.empty:
+            lines += ["", f"{title}:"]
+            for _, row in frame.iterrows():
+                values = ", ".join(f"{c}={_cell(row[c])}" for c in diff.compared if not _missing(row[c]))
+                lines.append(f"  {_key_text(row, diff.key)}: {values}")
+    if not diff.changed.empty:
+        lines += ["", "Changed:"]
+        for _, row in diff.changed.iterrows():
+            lines.append(
+                f"  {_key_text(row, diff.key)}: {row['column']} {_cell(row['old'])} → {_cell(row['new'])}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def as_markdown(diff: VintageDiff) -> str:
+    """Markdown tables a chapter or page of the book can include."""
+    parts = [
+        f"**{diff.dataset}**, vintage {diff.old} → {diff.new}: {len(diff.added)} row(s) added, "
+        f"{len(diff.removed)} removed, {len(diff.changed)} value(s) changed "
+        f"(rows matched on {', '.join(diff.key)}; numbers compared with a relative tolerance of "
+        f"{diff.tolerance:g}).",
+    ]
+    for title, frame in (("Added rows", diff.added), ("Removed rows", diff.removed)):
+        if not frame.empty:
+            parts.append(f"### {title}\n\n" + _table(frame, [*diff.key, *diff.compared]))
+    if not diff.changed.empty:
+        parts.append("### Changed values\n\n" + _table(diff.changed, [*diff.key, "column", "old", "new"]))
+    return "\n\n".join(parts) + "\n"
+
+
+def _table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
+    def escape(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---" for _ in columns) + " |",
+    ]
+    for _, row in frame.iterrows():
+        lines.append("| " + " | ".join(escape(_cell(row[c])) for c in columns) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,131 @@
+"""A scriptable stand-in for a publisher's API, served on 127.0.0.1 for the refresh tests."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    declared_length: int | None = None  # more than len(body): the connection closes early
+
+
+@dataclass
+class Request:
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    raw_path: str
+
+
+Route = Callable[[Request], Reply]
+
+
+class PublisherServer:
+    """Routes by path; each route is a list of replies given in turn (the last one repeats)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Reply] | Route] = {}
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def on(self, path: str, *replies: Reply) -> None:
+        self.routes[path] = list(replies)
+
+    def on_call(self, path: str, route: Route) -> None:
+        self.routes[path] = route
+
+    def _reply_for(self, request: Request) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            route = self.routes.get(request.path)
+            if route is None:
+                return Reply(404, b'{"error": "not found"}')
+            if callable(route):
+                return route(request)
+            return route.pop(0) if len(route) > 1 else route[0]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+                parts = urlsplit(self.path)
+                query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+                request = Request(parts.path, query, dict(self.headers.items()), self.path)
+                reply = server._reply_for(request)
+                time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    length = reply.declared_length or len(reply.body)
+                    self.send_header("Content-Length", str(length))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout tests)
+                self.close_connection = True
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                """Keep test output quiet."""
+
+        return Handler
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def publisher() -> Iterator[PublisherServer]:
+    server = PublisherServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (hidden ones too) and its SHA-256."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def folders(folder: Path) -> set[str]:
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_dir()}

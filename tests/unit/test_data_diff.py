@@ -1,0 +1,112 @@
+"""Comparing two vintages: exactly the rows added and removed and the values that changed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from mineral_report.cli import main
+from mineral_report.data.manifest import read_manifest
+from mineral_report.refresh import RefreshError
+from mineral_report.refresh.diff import as_markdown, as_text, diff_vintages
+from mineral_report.refresh.vintage import NewVintage, csv_bytes, publish
+
+DATASET = "india-trade-by-partner"
+OLD = "2026-11-22"
+NEW = "2099-01-01"
+TRADE = f"dgcis-trade/{OLD}/india_trade_by_partner.csv"
+
+
+def revise(data_dir: Path, change) -> None:
+    """Publish a second vintage of the trade table with ``change`` applied to its rows."""
+    text = (data_dir / TRADE).read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    rows = change(list(reader))
+    resource = read_manifest(data_dir).resolve(DATASET, OLD)
+    new = NewVintage(
+        dataset=DATASET,
+        vintage=NEW,
+        path=f"dgcis-trade/{NEW}/india_trade_by_partner.csv",
+        content=csv_bytes(rows, reader.fieldnames or []),
+        title=resource.title,
+        description="",
+        sources=resource.sources,
+        licenses=resource.licenses,
+        schema={},
+    )
+    publish(data_dir, new, pin=False)
+
+
+def find(rows: list[dict[str, str]], year: str, partner: str) -> dict[str, str]:
+    return next(r for r in rows if r["fiscal_year"] == year and r["partner_iso3"] == partner)
+
+
+def one_of_each(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    find(rows, "2012-13", "CHN")["imports_usd_mn"] = "99999.5"
+    find(rows, "2013-14", "CHN")["exports_usd_mn"] = str(float(find(rows, "2013-14", "CHN")["exports_usd_mn"]) * (1 + 1e-12))
+    rows.remove(find(rows, "2009-10", "CHN"))
+    rows.append({**rows[-1], "fiscal_year": "2030-31"})
+    return rows
+
+
+@pytest.fixture
+def revised(data_copy: Path) -> Path:
+    revise(data_copy, one_of_each)
+    return data_copy
+
+
+def test_added_removed_and_changed_rows_are_found(revised) -> None:
+    found = diff_vintages(DATASET, OLD, NEW, data_dir=revised)
+
+    assert found.key == ("fiscal_year", "partner_iso3")
+    assert found.added[["fiscal_year"]].values.tolist() == [["2030-31"]]
+    assert found.removed[["fiscal_year", "partner_iso3"]].values.tolist() == [["2009-10", "CHN"]]
+    changed = found.changed.to_dict("records")
+    assert len(changed) == 1  # the 1e-12 revision is within the tolerance
+    assert changed[0]["fiscal_year"] == "2012-13"
+    assert changed[0]["column"] == "imports_usd_mn"
+    assert changed[0]["new"] == 99999.5
+
+
+def test_a_zero_tolerance_reports_every_revision(revised) -> None:
+    found = diff_vintages(DATASET, OLD, NEW, tolerance=0.0, data_dir=revised)
+    assert sorted(found.changed["column"]) == ["exports_usd_mn", "imports_usd_mn"]
+
+
+def test_text_and_markdown_reports(revised) -> None:
+    found = diff_vintages(DATASET, OLD, NEW, data_dir=revised)
+    text = as_text(found)
+    assert "1 row(s) added, 1 removed, 1 value(s) changed" in text
+    assert "fiscal_year=2012-13, partner_iso3=CHN: imports_usd_mn" in text and "→ 99,999.5" in text
+    markdown = as_markdown(found)
+    assert "### Changed values" in markdown
+    assert "| fiscal_year | partner_iso3 | column | old | new |" in markdown
+    assert "| 2012-13 | CHN | imports_usd_mn |" in markdown
+
+
+def test_identical_vintages_differ_in_nothing(data_copy) -> None:
+    revise(data_copy, lambda rows: rows)
+    assert diff_vintages(DATASET, OLD, NEW, data_dir=data_copy).is_empty
+
+
+def test_usgs_editions_are_matched_without_the_edition_wording(data_copy) -> None:
+    found = diff_vintages("usgs-mcs-world", "2025", "2026", data_dir=data_copy)
+    assert found.key == ("commodity", "measure", "country_iso3", "year")
+    assert "basis" not in found.compared and "edition" not in found.compared
+    assert "value" in found.compared
+
+
+def test_a_key_that_is_not_unique_is_refused(revised) -> None:
+    with pytest.raises(RefreshError, match="do not identify the rows"):
+        diff_vintages(DATASET, OLD, NEW, key=["partner_iso3"], data_dir=revised)
+
+
+def test_the_command_line(revised, capsys) -> None:
+    assert main(["--data-dir", str(revised), "diff", DATASET, OLD, NEW, "--markdown"]) == 0
+    assert "### Added rows" in capsys.readouterr().out
+    assert main(["--data-dir", str(revised), "diff", DATASET, OLD, "1999-01-01"]) == 1
+    error = capsys.readouterr().err
+    assert "has no vintage '1999-01-01'" in error and error.count("\n") == 1
