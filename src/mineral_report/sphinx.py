@@ -117,6 +117,19 @@ def _add_chart_extras(
     context["body"] = add_chart_extras(body, Path(app.outdir), context["pathto"], notebook)
 
 
+def _fix_bibliography_roles(
+    _app: Sphinx, _pagename: str, _template: str, context: dict[str, Any], _doctree: Any
+) -> None:
+    """Give bibliography entries a role their ``role="list"`` container accepts.
+
+    docutils marks entries ``doc-biblioentry`` inside a plain ARIA list; checkers (axe) and
+    some screen readers then see a list with no items. ``listitem`` keeps the list readable.
+    """
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def _add_templates(app: Sphinx, config: Any) -> None:
     """Put the package's template overrides (accessibility fixes) ahead of the theme's."""
     config.templates_path.insert(0, str(resources.files("mineral_report") / "templates"))
@@ -127,6 +140,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _drop_thebe_assets)
     app.connect("html-page-context", _add_chart_extras)
+    app.connect("html-page-context", _fix_bibliography_roles)
     app.connect("source-read", _on_source_read)
     app.add_js_file(BUNDLE_NAME)
     app.add_css_file(STYLESHEET_NAME)

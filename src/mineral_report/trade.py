@@ -85,3 +85,34 @@ def mineral_evidence(observations: pd.DataFrame) -> pd.DataFrame:
         })
     table = pd.DataFrame(rows).set_index("mineral")
     return table.astype("string")
+
+
+# The latest full-year published figures used to size a stockpile, by observation id: rare-earth
+# metals and compounds (tonnes), permanent magnets (tonnes, rupees, dollars).
+STOCKPILE_BASIS = {
+    "rare-earth metals and compounds": ("OBS001",),
+    "permanent magnets": ("OBS019", "OBS024", "OBS027"),
+}
+
+
+def stockpile_need(observations: pd.DataFrame, months: int = 2) -> pd.DataFrame:
+    """What ``months`` of imports amount to: the annual figure divided by 12, times ``months``.
+
+    The method assumes imports spread evenly over the year; it uses each good's latest
+    published annual figure and keeps that figure's period and unit. A good with no published
+    value in some unit has no row for it: nothing is converted or estimated.
+    """
+    by_id = observations.set_index("observation_id")
+    rows = []
+    for good, ids in STOCKPILE_BASIS.items():
+        for obs_id in ids:
+            obs = by_id.loc[obs_id]
+            rows.append({
+                "good": good,
+                "annual_imports": obs["value"],
+                "unit": obs["unit"],
+                "period": obs["period"],
+                f"{months}_months": obs["value"] / 12 * months,
+                "observation": obs_id,
+            })
+    return pd.DataFrame(rows)

@@ -147,3 +147,29 @@ def world_map(world: gpd.GeoDataFrame, usgs: pd.DataFrame, commodity: str, measu
         description=f"World map shading each country by {label.lower()} in {year} from USGS MCS {edition}; countries without a figure are grey.",
         source=source_of(usgs),
     )
+
+
+def mining_vs_refining_chart(shares: pd.DataFrame, *sources: pd.DataFrame) -> alt.LayerChart:
+    """China's share of mining and of refining for each mineral, joined by a line."""
+    rows = shares.assign(label=shares["bound"] + shares["share_percent"].round(0).astype(int).astype(str) + "%")
+    base = alt.Chart(rows).encode(
+        y=alt.Y("mineral:N", title=None),
+        x=alt.X("share_percent:Q", title="China's share, %", scale=alt.Scale(domain=[0, 100])),
+    )
+    line = base.mark_line(color="#B8B8B8", strokeWidth=2).encode(detail="mineral:N")
+    points = base.mark_point(filled=True, size=120).encode(
+        color=alt.Color("stage:N", title="Stage", scale=alt.Scale(domain=["mining", "refining"], range=["#E69F00", "#D55E00"])),
+        shape=alt.Shape("stage:N", title="Stage", scale=alt.Scale(domain=["mining", "refining"])),
+        tooltip=[alt.Tooltip("mineral:N", title="Mineral"), alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("label:N", title="China's share"), alt.Tooltip("period:N", title="Period"),
+                 alt.Tooltip("source:N", title="Source")],
+    )
+    chart = alt.layer(line, points).properties(width=420, height=alt.Step(34))
+    return finish(
+        chart,
+        title="China mines much, and refines more",
+        subtitle=["China's share of world mine production (USGS) and of refining (IEA), %;",
+                  "two sources, two measures: shown side by side, never combined."],
+        description="Dot plot comparing China's share of world mining (USGS) with its share of refining (IEA) for rare earths, graphite, lithium and cobalt.",
+        source=source_of(*sources),
+    )

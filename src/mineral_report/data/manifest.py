@@ -137,6 +137,22 @@ class Manifest:
     def file(self, resource: Resource) -> Path:
         return self.root / resource.path
 
+    def descriptions(self) -> list[dict[str, str]]:
+        """What each pinned dataset measures, for the methods chapter."""
+        rows = []
+        for dataset, vintage in sorted(self.pinned.items()):
+            resource = self.resolve(dataset, vintage)
+            units = sorted({f.unit for f in resource.fields if f.unit})
+            rows.append({
+                "dataset": dataset,
+                "title": resource.title,
+                "what it measures": resource.raw.get("description", ""),
+                "units": "; ".join(units),
+                "licence": resource.licence_line(),
+                "vintage": vintage,
+            })
+        return rows
+
     def inventory(self) -> list[dict[str, str]]:
         """One row per file: what a reader needs to trace a number back to its source."""
         return [

@@ -1,0 +1,55 @@
+"""The claims ledger, the stockpile sizing, mining versus refining, and the filterable table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import mineral_report as report
+from mineral_report.reserves import concentration_table
+from mineral_report.supply_chain import china_mining_and_refining
+from mineral_report.tables import FilterableTable
+from mineral_report.trade import stockpile_need
+
+
+def test_every_claim_has_a_verdict_and_evidence() -> None:
+    claims = report.load("claims-ledger")
+    assert len(claims) >= 15
+    assert claims["verdict"].notna().all() and claims["reason"].notna().all()
+    testable = claims["verdict"] != "unverifiable"
+    assert claims.loc[testable, "data_value"].notna().all()
+    assert claims.loc[testable, "data_reference"].notna().all()
+    assert claims.loc[claims["claim_located"], "url"].notna().all()
+
+
+def test_the_usgs_russia_claim_matches_the_data() -> None:
+    claims = report.load("claims-ledger").set_index("claim_id")
+    usgs = report.load("usgs-mcs-world", vintage="2025")
+    russia = usgs.query("commodity == 'rare-earths' and measure == 'reserves' and country_iso3 == 'RUS'")
+    assert claims.at["C02", "verdict"] == "consistent"
+    assert float(claims.at["C02", "claimed_value"]) == russia["value"].iloc[0] == 3_800_000
+
+
+def test_stockpile_is_two_twelfths_of_annual_imports() -> None:
+    need = stockpile_need(report.load("india-mineral-trade-observations"), months=2).set_index("observation")
+    assert need.at["OBS019", "2_months"] == pytest.approx(53_700 / 6)
+    assert need.at["OBS001", "2_months"] == pytest.approx(2_270 / 6)
+    assert need.at["OBS019", "period"] == "2024-25"
+
+
+def test_mining_and_refining_come_from_their_own_sources() -> None:
+    usgs = report.load_all_vintages("usgs-mcs-world")
+    shares = china_mining_and_refining(concentration_table(usgs), report.load("processing-shares"))
+    ree = shares[shares["mineral"] == "Rare earths (REO)"].set_index("stage")
+    assert ree.at["mining", "source"].startswith("USGS MCS")
+    assert ree.at["refining", "source"] == "International Energy Agency"
+    assert ree.at["mining", "share_percent"] == pytest.approx(270_000 / 390_000 * 100)
+    assert ree.at["refining", "share_percent"] == 92
+
+
+def test_filterable_table_is_deterministic_and_escapes_text() -> None:
+    frame = pd.DataFrame({"verdict": ["consistent", "inconsistent"], "claim": ["a < b", "c & d"]})
+    first = FilterableTable(frame, ["verdict"], "Claims")._repr_html_()
+    assert first == FilterableTable(frame, ["verdict"], "Claims")._repr_html_()
+    assert "a &lt; b" in first and "c &amp; d" in first
+    assert first.count("<option") == 3  # "all" and the two verdicts
