@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,28 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (hidden ones too) and its SHA-256."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def folders(folder: Path) -> set[str]:
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_dir()}
+
+
+@pytest.fixture
+def untouched(data_copy: Path) -> Iterator[Path]:
+    """The data copy, checked byte for byte after the test: a failed operation changes nothing."""
+    files, dirs = digests(data_copy), folders(data_copy)
+    yield data_copy
+    assert digests(data_copy) == files
+    assert folders(data_copy) == dirs
 
 
 def _rehash(data_dir: Path, relative: str) -> None:

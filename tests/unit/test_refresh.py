@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,12 @@ from mineral_report.refresh import RefreshError, comtrade, vintage
 from mineral_report.refresh.comtrade import ComtradeClient
 from mineral_report.refresh.http import HttpClient, redact_url
 
+from ..conftest import digests
 from .publisher_server import (  # noqa: F401 (publisher is a fixture)
     PublisherServer,
     Reply,
     Request,
     closed_port,
-    digests,
-    folders,
     publisher,
 )
 
@@ -87,14 +85,6 @@ def client(publisher: PublisherServer, sleeps: list[float]) -> ComtradeClient:
     http = HttpClient(timeout=0.5, attempts=3, backoff_seconds=0.0, max_wait_seconds=2.0, sleep=sleeps.append)
     return ComtradeClient(base_url=publisher.url, http=http)
 
-
-@pytest.fixture
-def untouched(data_copy: Path) -> Iterator[Path]:
-    """The data copy, checked byte for byte after the test: a failed refresh changes nothing."""
-    files, dirs = digests(data_copy), folders(data_copy)
-    yield data_copy
-    assert digests(data_copy) == files
-    assert folders(data_copy) == dirs
 
 
 def refresh_fails(data_dir: Path, client: ComtradeClient, years: list[int] | None = None) -> str:

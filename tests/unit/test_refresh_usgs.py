@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from mineral_report.refresh import RefreshError, usgs
 from mineral_report.refresh.http import HttpClient
 from mineral_report.refresh.usgs import ScienceBaseClient
 
-from .publisher_server import PublisherServer, Reply, digests, folders, publisher  # noqa: F401
+from .publisher_server import PublisherServer, Reply, publisher  # noqa: F401
 
 EDITION = 2027
 ITEM = "5f0c0ffee0000000000c0de1"
@@ -85,13 +84,6 @@ def client(publisher: PublisherServer) -> ScienceBaseClient:
     http = HttpClient(timeout=0.5, attempts=2, backoff_seconds=0.0, sleep=lambda seconds: None)
     return ScienceBaseClient(base_url=publisher.url, http=http)
 
-
-@pytest.fixture
-def untouched(data_copy: Path) -> Iterator[Path]:
-    files, dirs = digests(data_copy), folders(data_copy)
-    yield data_copy
-    assert digests(data_copy) == files
-    assert folders(data_copy) == dirs
 
 
 def refresh_fails(data_dir: Path, client: ScienceBaseClient, edition: int = EDITION) -> str:

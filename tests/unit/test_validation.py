@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,10 @@ from mineral_report.cli import main
 from mineral_report.data.manifest import read_manifest
 from mineral_report.data.validate import validate_all
 
-from ..conftest import DATA
+from ..conftest import DATA, digests
 
 TRADE = "dgcis-trade/2026-11-22/india_trade_by_partner.csv"
 
-
-def _digests(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _problems(data_dir: Path) -> list[str]:
@@ -38,9 +30,9 @@ def _replace_cell(lines: list[str], line_number: int, column: int, value: str) -
 
 
 def test_shipped_data_pass_and_are_left_untouched() -> None:
-    before = _digests(DATA)
+    before = digests(DATA)
     assert _problems(DATA) == []
-    assert _digests(DATA) == before
+    assert digests(DATA) == before
 
 
 def test_non_numeric_value_is_named_by_file_row_and_column(edit_csv, data_copy) -> None:
