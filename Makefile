@@ -75,3 +75,9 @@ data-diff: $(STAMP)
 	$(BIN)/mineral-report diff $(DATASET) $(OLD) $(NEW)
 
 .PHONY: refresh data-diff
+
+## linkcheck: check the external links of the book (needs the internet; reports, never blocks).
+linkcheck: $(STAMP)
+	-$(BIN)/jupyter-book build . --builder linkcheck
+
+.PHONY: linkcheck
