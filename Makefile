@@ -81,3 +81,10 @@ linkcheck: $(STAMP)
 	-$(BIN)/jupyter-book build . --builder linkcheck
 
 .PHONY: linkcheck
+
+## bench: build, rebuild, validation and reader cost, measured on throwaway copies of the book;
+## results in benchmarks/results.json and benchmarks/results.md.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+.PHONY: bench
