@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# The one global the offline Vega bundle defines, and the chart renderer's scripts call.
+EMBED_GLOBAL = "reportCharts"
 CHART_DATA_DIR = "chart-data"
 MAX_TABLE_ROWS = 400
 _CELL = re.compile(r'<div class="cell docutils container">')

@@ -12,16 +12,13 @@
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-import altair as alt
-import vl_convert
 from sphinx.application import Sphinx
 
-from mineral_report.charts.renderer import EMBED_GLOBAL
-from mineral_report.page_figures import add_chart_extras
+from mineral_report.page_figures import EMBED_GLOBAL, add_chart_extras
 
 BUNDLE_NAME = "report-vega.js"
 STYLESHEET_NAME = "report.css"
@@ -48,7 +45,9 @@ window.{EMBED_GLOBAL} = {{
 
 
 def _bundle_version() -> str:
-    key = f"{alt.SCHEMA_VERSION}|{getattr(vl_convert, '__version__', '')}|{_SNIPPET}"
+    # Package versions from their metadata: importing altair and vl_convert would add about a
+    # second to every build, even one with nothing to do.
+    key = f"{metadata.version('altair')}|{metadata.version('vl-convert-python')}|{_SNIPPET}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -60,6 +59,9 @@ def write_bundle(static_dir: Path) -> Path:
     version = _bundle_version()
     if target.is_file() and stamp.is_file() and stamp.read_text() == version:
         return target
+    import altair as alt
+    import vl_convert
+
     vega_lite = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
     bundle = vl_convert.javascript_bundle(snippet=_SNIPPET, vl_version=vega_lite)
     target.write_text(f"(function () {{\n{bundle}\n}})();\n", encoding="utf-8")

@@ -17,10 +17,10 @@ from typing import Any
 
 import altair as alt
 
+from mineral_report.page_figures import EMBED_GLOBAL
+
 RENDERER_NAME = "report"
 CHART_MIMETYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
-# The JavaScript bundle exposes exactly this global (see mineral_report.sphinx).
-EMBED_GLOBAL = "reportCharts"
 
 
 class ChartMetadataError(ValueError):
