@@ -10,13 +10,6 @@ QUANTITY_UNITS = ("t", "Mt")
 VALUE_UNITS = ("usd_mn", "inr_crore")
 
 
-def with_balance(trade: pd.DataFrame) -> pd.DataFrame:
-    """Adds India's balance with each partner (exports minus imports, US$ million)."""
-    balanced = trade.assign(balance_usd_mn=trade["exports_usd_mn"] - trade["imports_usd_mn"])
-    balanced.attrs = dict(trade.attrs)
-    return balanced
-
-
 def partner_table(trade: pd.DataFrame, column: str) -> pd.DataFrame:
     """One column per partner (ISO3), one row per fiscal year, in chronological order."""
     table = trade.pivot(index="fiscal_year", columns="partner_iso3", values=column)
