@@ -85,7 +85,10 @@ def revision_chart(usgs_all: pd.DataFrame, commodity: str, label: str, countries
 
 def reserve_range_chart(usgs_all: pd.DataFrame, claims: pd.DataFrame, commodity: str, iso3: str,
                         country: str, claim_filter: str) -> alt.Chart:
-    """Every figure for one country's reserves, USGS editions beside national statements."""
+    """Every country-wide figure for one country's reserves: USGS editions beside national statements.
+
+    Figures for single deposits or yearly additions are left out: they answer another question.
+    """
     usgs = revisions(usgs_all, commodity)
     usgs = usgs[(usgs["country_iso3"] == iso3) & usgs["value"].notna()]
     usgs_rows = pd.DataFrame({
@@ -94,9 +97,11 @@ def reserve_range_chart(usgs_all: pd.DataFrame, claims: pd.DataFrame, commodity:
         "million_t": usgs["value"] / 1e6,
         "what": "reserves, rare-earth-oxide equivalent",
     })
-    national = claims[(claims["country_iso3"] == iso3) & claims["mineral"].str.contains(claim_filter)]
+    national = claims[(claims["country_iso3"] == iso3) & claims["mineral"].str.contains(claim_filter)
+                      & claims["scope"].str.startswith("national")]
     national_rows = pd.DataFrame({
-        "source": national["claimant"].str.split(r" \(|,", regex=True).str[0] + " (" + national["claim_date"].fillna("undated") + ")",
+        "source": national["claimant"].str.split(r" \(|,", regex=True).str[0] + " ("
+        + national["claim_date"].fillna("undated") + "; " + national["scope"] + ")",
         "kind": "National statement",
         "million_t": national["value"] / 1e6,
         "what": national["measure_description"],
@@ -110,7 +115,7 @@ def reserve_range_chart(usgs_all: pd.DataFrame, claims: pd.DataFrame, commodity:
             x=alt.X("million_t:Q", title="Million tonnes"),
             color=alt.Color("kind:N", title="Source", scale=alt.Scale(domain=["USGS reserves", "National statement"],
                                                                         range=["#0072B2", "#E69F00"])),
-            shape=alt.Shape("kind:N", title="Source"),
+            shape=alt.Shape("kind:N", title="Source", scale=alt.Scale(domain=["USGS reserves", "National statement"])),
             tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("million_t:Q", title="Million t", format=",.2f"),
                      alt.Tooltip("what:N", title="What it counts")],
         )
