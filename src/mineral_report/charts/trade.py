@@ -175,3 +175,37 @@ def flow_map(world: pd.DataFrame, points: pd.DataFrame, trade: pd.DataFrame, fis
         description=f"Map of Eurasia with lines from Russia and China to India whose widths show India's imports from each in {fiscal_year}.",
         source=source_of(trade),
     )
+
+
+MINERAL_CHAPTERS = ("25", "26", "28", "71", "74", "75", "76", "81")
+
+
+def mineral_chapters_over_time(by_chapter: pd.DataFrame) -> alt.Chart:
+    """India's imports from the world in the chapters that hold minerals and metals, by year."""
+    world = by_chapter[(by_chapter["partner_iso3"] == "WLD") & by_chapter["hs_chapter"].isin(MINERAL_CHAPTERS)]
+    rows = world.assign(
+        chapter=world["hs_chapter"] + " " + world["hs_chapter_description"].str.slice(0, 42),
+        imports_usd_bn=world["imports_usd_mn"] / 1000,
+    )[["fiscal_year", "chapter", "imports_usd_bn", "imports_usd_mn"]]
+    years = sorted(rows["fiscal_year"].unique())
+    chart = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            y=alt.Y("chapter:N", title=None, sort=list(MINERAL_CHAPTERS)),
+            yOffset=alt.YOffset("fiscal_year:O", sort=years),
+            x=alt.X("imports_usd_bn:Q", title="Imports from the world, US$ billion"),
+            color=alt.Color("fiscal_year:O", title="Fiscal year", scale=alt.Scale(scheme="blues"), sort=years),
+            tooltip=[alt.Tooltip("chapter:N", title="HS chapter"), alt.Tooltip("fiscal_year:O", title="Fiscal year"),
+                     alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f")],
+        )
+        .properties(width=420, height=alt.Step(9))
+    )
+    return finish(
+        chart,
+        title="India's imports of minerals and metals from the world, by HS chapter",
+        subtitle=[f"US$ billion, fiscal years {years[0]} to {years[-1]} ({years[-1]} provisional);",
+                  "chapter 71 includes diamonds and precious metals, 28 rare-earth and lithium compounds."],
+        description=f"Grouped bar chart of India's imports from the world in eight mineral and metal HS chapters, fiscal years {years[0]} to {years[-1]}.",
+        source=source_of(by_chapter),
+    )
