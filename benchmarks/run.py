@@ -35,6 +35,7 @@ from typing import Any
 
 from mineral_report.charts.renderer import chart_id
 from mineral_report.data.manifest import MANIFEST_NAME, read_manifest, sha256_of
+from mineral_report.page_figures import is_geometry, spec_texts
 from mineral_report.pdf import CHART_TIMEOUT_MS, CHROMIUM, CHROMIUM_FLAGS, book_order, serve
 from mineral_report.sphinx import BUNDLE_NAME
 
@@ -58,7 +59,6 @@ MB = 1_000_000
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _EXECUTED = re.compile(r"(\S+\.ipynb): Executed notebook in ([0-9.]+) seconds")
-_SPEC = re.compile(r"\}\)\((\{.*?\})\);</script>", re.DOTALL)
 _KINDS = {"document": "html", "script": "js", "stylesheet": "css", "font": "fonts"}
 KINDS = ("html", "chart_json", "js", "css", "fonts", "other")
 
@@ -106,11 +106,6 @@ def bytes_by_kind(responses: Iterable[tuple[str, int]], chart_json: int) -> dict
     return totals
 
 
-def chart_specs(page_html: str) -> list[str]:
-    """The Vega-Lite spec JSON of every chart, as written into the page."""
-    return _SPEC.findall(page_html)
-
-
 def _json_bytes(value: Any) -> int:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return len(text.encode("utf-8"))
@@ -121,7 +116,7 @@ def map_geometry(spec_json: str) -> dict[str, Any] | None:
     spec = json.loads(spec_json)
     shapes = [
         records for records in spec.get("datasets", {}).values()
-        if records and isinstance(records[0], dict) and "geometry" in records[0]
+        if is_geometry(records)
     ]
     if not shapes:
         return None
@@ -387,7 +382,7 @@ def measure_pages(site: Path, pages: list[str]) -> dict[str, Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         _load(browser, f"{url}/{BASELINE_PAGE}", 0)  # the first load also starts Chromium's caches
         for page in dict.fromkeys([*pages, BASELINE_PAGE]):
-            specs = chart_specs((site / page).read_text(encoding="utf-8"))
+            specs = spec_texts((site / page).read_text(encoding="utf-8"))
             loads = [_load(browser, f"{url}/{page}", len(specs)) for _ in range(PAGE_LOADS)]
             kinds = bytes_by_kind(loads[0][0], sum(len(s.encode("utf-8")) for s in specs))
             rows.append({
@@ -436,7 +431,7 @@ def measure_scale(copy: Path) -> list[dict[str, Any]]:
             "build_s": seconds,
             "notebook_s": sum(notebook_seconds(log).values()),
             "html_bytes": len(html.encode("utf-8")),
-            "chart_json_bytes": sum(len(s.encode("utf-8")) for s in chart_specs(html)),
+            "chart_json_bytes": sum(len(s.encode("utf-8")) for s in spec_texts(html)),
         })
         _log(f"  {seconds:.1f} s")
     return rows

@@ -23,6 +23,7 @@ EMBED_GLOBAL = "reportCharts"
 CHART_DATA_DIR = "chart-data"
 MAX_TABLE_ROWS = 400
 _CELL = re.compile(r'<div class="cell docutils container">')
+_SPEC = re.compile(r"\}\)\((\{.*?\})\);</script>", re.DOTALL)
 _FIGURE = re.compile(
     r'(<figure class="report-figure"><div class="report-chart" id="(?P<id>chart-[0-9a-f]+)".*?</figcaption>)'
     r'(?P<rest></figure>\s*<script type="text/javascript">\(function \(spec\) \{.*?\}\)\((?P<spec>.*?)\);</script>)',
@@ -35,8 +36,23 @@ GEOMETRY_KEYS = {"geometry", "type"}
 BASE_LAYER_KEYS = {"iso3", "name", "id"}
 
 
+def spec_texts(page_html: str) -> list[str]:
+    """The spec JSON of every chart in a built page, as the renderer wrote it."""
+    return _SPEC.findall(page_html)
+
+
+def chart_specs(page_html: str) -> list[dict[str, Any]]:
+    """The Vega-Lite spec of every chart in a built page."""
+    return [json.loads(text.replace("<\\/", "</")) for text in spec_texts(page_html)]
+
+
+def is_geometry(records: list[dict[str, Any]]) -> bool:
+    """Whether an inline dataset holds map shapes."""
+    return bool(records) and isinstance(records[0], dict) and "geometry" in records[0]
+
+
 def _without_geometry(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    if not records or "geometry" not in records[0]:
+    if not is_geometry(records):
         return records
     return [{k: v for k, v in record.items() if k not in GEOMETRY_KEYS} for record in records]
 
@@ -92,8 +108,9 @@ def add_chart_extras(body: str, outdir: Path, pathto: Callable[..., str], notebo
         chart_id = match.group("id")
         spec = json.loads(match.group("spec").replace("<\\/", "</"))
         cell_ids = re.findall(r'id="(cell-\d+)"', body[: match.start()])
+        tables = chart_tables(spec)
         links = []
-        for number, records in enumerate(chart_tables(spec), start=1):
+        for number, records in enumerate(tables, start=1):
             name = f"{chart_id}.csv" if number == 1 else f"{chart_id}-{number}.csv"
             (target / name).write_text(csv_text(records, spec), encoding="utf-8")
             label = "Download the data (CSV)" if number == 1 else f"Download data table {number} (CSV)"
@@ -102,7 +119,6 @@ def add_chart_extras(body: str, outdir: Path, pathto: Callable[..., str], notebo
             links.append(f'<a href="#{cell_ids[-1]}">Code cell that made this chart</a>')
         if notebook_link:
             links.append(f'<a href="{notebook_link}" download>Notebook (.ipynb)</a>')
-        tables = chart_tables(spec)
         table = (
             f'<details class="chart-data-table"><summary>Data table for this chart</summary>{_table_html(tables[0])}</details>'
             if tables else ""

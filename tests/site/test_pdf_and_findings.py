@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 
@@ -10,13 +9,13 @@ import pytest
 from pypdf import PdfReader
 
 import mineral_report as report
+from mineral_report.page_figures import chart_specs
 from mineral_report.pdf import PDF_NAME, book_order
 from mineral_report.reserves import concentration_table, revisions
 from mineral_report.trade import latest_final_year, partner_table
 
 from ..conftest import REPO, SITE
 
-_SPEC = re.compile(r"\}\)\((\{.*?\})\);</script>", re.DOTALL)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +33,8 @@ def _plain(text: str) -> str:
 def _chart_titles() -> list[str]:
     titles = []
     for page in book_order(REPO / "_toc.yml"):
-        for raw in _SPEC.findall((SITE / page).read_text(encoding="utf-8")):
-            title = json.loads(raw.replace("<\\/", "</"))["title"]
+        for spec in chart_specs((SITE / page).read_text(encoding="utf-8")):
+            title = spec["title"]
             titles.append(title["text"] if isinstance(title, dict) else title)
     return titles
 

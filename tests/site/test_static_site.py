@@ -10,13 +10,14 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from mineral_report.page_figures import chart_specs, is_geometry
+
 from ..conftest import SITE
 from .conftest import site_pages
 
 # Budgets a reader's connection pays per page, stated here so a change that breaks them fails.
 PAGE_BUDGET_BYTES = 1_500_000  # the page's own HTML with its inline chart data
 MAP_GEOMETRY_BUDGET_BYTES = 200_000  # one map's inline geometry
-_SPEC = re.compile(r"\}\)\((\{.*?\})\);</script>", re.DOTALL)
 _CSS_URL = re.compile(r"url\(\s*['\"]?(https?:)?//", re.IGNORECASE)
 
 
@@ -46,7 +47,7 @@ def _parse(page: Path) -> _Collector:
 
 
 def _specs(page: Path) -> list[dict]:
-    return [json.loads(m.replace("<\\/", "</")) for m in _SPEC.findall(page.read_text(encoding="utf-8"))]
+    return chart_specs(page.read_text(encoding="utf-8"))
 
 
 PAGES = site_pages()
@@ -61,7 +62,7 @@ def test_page_fits_its_budget(page_path: str) -> None:
 def test_map_geometry_fits_its_budget(page_path: str) -> None:
     for spec in _specs(SITE / page_path):
         for records in spec.get("datasets", {}).values():
-            if records and ("geometry" in records[0] or records[0].get("type") == "Feature"):
+            if is_geometry(records):
                 assert len(json.dumps(records, separators=(",", ":"))) <= MAP_GEOMETRY_BUDGET_BYTES
 
 

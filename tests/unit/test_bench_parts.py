@@ -13,7 +13,6 @@ from benchmarks.run import (
     BASELINE_PAGE,
     TRADE_DATASET,
     bytes_by_kind,
-    chart_specs,
     classify,
     evaluate_targets,
     map_geometry,
@@ -23,6 +22,7 @@ from benchmarks.run import (
     write_scaled_dataset,
 )
 from mineral_report.charts.renderer import chart_id, render_chart_html
+from mineral_report.page_figures import spec_texts
 from mineral_report.data.manifest import read_manifest
 from mineral_report.data.validate import read_resource, validate_all
 
@@ -58,7 +58,7 @@ def test_bytes_are_classified_and_chart_json_is_carved_out_of_the_html() -> None
 
 def test_chart_specs_are_found_in_the_renderer_output_and_maps_measured() -> None:
     page = f"<p>text</p>{render_chart_html(SPEC)}<p>more</p>{render_chart_html({**SPEC, 'datasets': {}})}"
-    specs = chart_specs(page)
+    specs = spec_texts(page)
     assert len(specs) == 2
     assert json.loads(specs[0]) == SPEC
     geometry = map_geometry(specs[0])
