@@ -5,6 +5,7 @@
   exposes one global, ``reportCharts``, which the chart renderer calls.
 * Every chart gets its data as CSV, a data table and links to its code (see page_figures).
 * Jupyter Book's Thebe launcher is dropped from pages when live code is off.
+* Binder and Colab buttons point at the public repository, when the build knows it (launch).
 * Jupyter execution caches key on code only. Every notebook is made to depend on the data
   manifest, whose checksums change with any data file, so changed data re-executes chapters.
 """
@@ -12,12 +13,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
+from mineral_report.launch import apply_to_theme, find_public_repository
 from mineral_report.page_figures import EMBED_GLOBAL, add_chart_extras
 
 BUNDLE_NAME = "report-vega.js"
@@ -137,8 +140,14 @@ def _add_templates(app: Sphinx, config: Any) -> None:
     config.templates_path.insert(0, str(resources.files("mineral_report") / "templates"))
 
 
+def _configure_launch_buttons(app: Sphinx, config: Any) -> None:
+    repository = find_public_repository(Path(app.srcdir), os.environ)
+    apply_to_theme(config.html_theme_options, repository)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_templates)
+    app.connect("config-inited", _configure_launch_buttons)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _drop_thebe_assets)
     app.connect("html-page-context", _add_chart_extras)
