@@ -49,3 +49,20 @@ def test_the_methods_chapter_draws_a_chart(browser, site_url: str) -> None:
     lines = page.locator(".report-chart g.mark-line path").count()
     page.close()
     assert lines >= 2, "expected one line per partner"
+
+
+def test_header_icons_come_from_the_theme_font_without_its_icon_script(browser, site_url: str) -> None:
+    """The theme's 1.5 MB FontAwesome script is left out; its stylesheet's font draws the icons."""
+    page = browser.new_page()
+    scripts: list[str] = []
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+    page.goto(f"{site_url}/chapters/03-trade-flows.html", wait_until="networkidle")
+    icon = page.locator(".article-header-buttons .fa-download").first
+    glyph = icon.evaluate("e => getComputedStyle(e, '::before').content")
+    family = icon.evaluate("e => getComputedStyle(e).fontFamily")
+    font_ready = page.evaluate("() => document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    width = icon.bounding_box()["width"]
+    page.close()
+    assert not any("fontawesome" in url for url in scripts)
+    assert glyph not in ("none", "normal", '""') and "Font Awesome" in family
+    assert font_ready and width > 8
