@@ -65,6 +65,8 @@ KINDS = ("html", "chart_json", "js", "css", "fonts", "other")
 # performance.now() (ms since navigation start) once all of the page's ``expected`` charts
 # have drawn their first mark; false before. Counting drawn charts, rather than waiting for the
 # document to finish parsing, times the charts themselves, not the theme's deferred scripts.
+_LOAD_EVENT_ENDED = "performance.getEntriesByType('navigation')[0].loadEventEnd || false"
+
 _ALL_CHARTS_DRAWN = """(expected) => {
   const drawn = [...document.querySelectorAll(".report-chart")]
     .filter((chart) => chart.querySelector("svg.marks g[class*='mark-'] path")).length;
@@ -366,8 +368,9 @@ def _load(browser: Any, url: str, charts: int) -> tuple[list[tuple[str, int]], f
     if charts:
         drawn = float(page.wait_for_function(_ALL_CHARTS_DRAWN, arg=charts, polling="raf",
                                              timeout=CHART_TIMEOUT_MS).json_value())
-    page.wait_for_load_state("networkidle")
-    loaded = float(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+    # The end of the load event, not Playwright's "networkidle" (which on chart pages came
+    # before it, or never): by then every request these pages make has been answered.
+    loaded = float(page.wait_for_function(_LOAD_EVENT_ENDED, timeout=CHART_TIMEOUT_MS).json_value())
     sizes = [(r.request.resource_type, len(r.body())) for r in responses if r.status == 200]
     context.close()
     return sizes, loaded, drawn
