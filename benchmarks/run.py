@@ -65,13 +65,14 @@ KINDS = ("html", "chart_json", "js", "css", "fonts", "other")
 # performance.now() (ms since navigation start) once all of the page's ``expected`` charts
 # have drawn their first mark; false before. Counting drawn charts, rather than waiting for the
 # document to finish parsing, times the charts themselves, not the theme's deferred scripts.
-_LOAD_EVENT_ENDED = "performance.getEntriesByType('navigation')[0].loadEventEnd || false"
-
 _ALL_CHARTS_DRAWN = """(expected) => {
   const drawn = [...document.querySelectorAll(".report-chart")]
     .filter((chart) => chart.querySelector("svg.marks g[class*='mark-'] path")).length;
   return drawn >= expected ? performance.now() : false;
 }"""
+
+# The load event's end (ms since navigation start) once it has ended; false before.
+_LOAD_EVENT_ENDED = "performance.getEntriesByType('navigation')[0].loadEventEnd || false"
 
 
 @dataclass(frozen=True)
