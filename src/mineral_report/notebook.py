@@ -12,6 +12,11 @@ def setup() -> None:
     enable_report_theme()
     pd.set_option("display.max_columns", 20)
     pd.set_option("display.width", 120)
+    # A table in a research report is shown whole: pandas would otherwise cut every cell at
+    # 50 characters and drop the middle rows of any table longer than 60. The page budget
+    # test guards against a table too long for the page.
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", None)
 
 
 def glue_value(name: str, value: object) -> None:

@@ -40,6 +40,28 @@ class _Collector(HTMLParser):
             self.assets.append((tag, values["href"] or ""))
 
 
+class _TableCells(HTMLParser):
+    """The text of every table cell on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"td", "th"}:
+            self._open = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"}:
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.cells[-1] += data
+
+
 def _parse(page: Path) -> _Collector:
     collector = _Collector()
     collector.feed(page.read_text(encoding="utf-8"))
@@ -104,3 +126,10 @@ def test_every_chart_carries_source_description_data_and_code_link(page_path: st
     assert text.count('Code cell that made this chart') == figures
     assert text.count('<summary>Data table for this chart</summary>') == figures
     assert all(spec.get("description") for spec in _specs(SITE / page_path))
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_no_table_cell_is_cut_short(page_path: str) -> None:
+    cells = _TableCells()
+    cells.feed((SITE / page_path).read_text(encoding="utf-8"))
+    assert [cell for cell in cells.cells if cell.strip().endswith("...")] == []
