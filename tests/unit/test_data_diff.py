@@ -11,7 +11,14 @@ import pytest
 from mineral_report.cli import main
 from mineral_report.data.manifest import read_manifest
 from mineral_report.refresh import RefreshError
-from mineral_report.refresh.diff import as_markdown, as_text, diff_vintages
+from mineral_report.refresh.diff import (
+    as_markdown,
+    as_text,
+    consecutive_diffs,
+    diff_vintages,
+    revised_facts,
+    revision_counts,
+)
 from mineral_report.refresh.vintage import NewVintage, csv_bytes, publish
 
 DATASET = "india-trade-by-partner"
@@ -110,3 +117,27 @@ def test_the_command_line(revised, capsys) -> None:
     assert main(["--data-dir", str(revised), "diff", DATASET, OLD, "1999-01-01"]) == 1
     error = capsys.readouterr().err
     assert "has no vintage '1999-01-01'" in error and error.count("\n") == 1
+
+
+def test_the_revision_history_separates_numbers_facts_and_citations(data_copy) -> None:
+    history = consecutive_diffs(
+        {"usgs-mcs-world": ["2026", "2024", "2025"], "organisations": ["2026-11-22", "2026-11-26"]},
+        data_dir=data_copy,
+    )
+    assert [(d.dataset, d.old, d.new) for d in history] == [
+        ("organisations", "2026-11-22", "2026-11-26"),
+        ("usgs-mcs-world", "2024", "2025"),
+        ("usgs-mcs-world", "2025", "2026"),
+    ]
+    counts = revision_counts(history)
+    assert counts.loc[("organisations", "2026-11-22", "2026-11-26")].to_dict() == {
+        "rows added": 0, "rows removed": 0, "values revised": 0, "other fields revised": 2, "citations revised": 4,
+    }
+    assert counts.loc[("usgs-mcs-world", "2025", "2026"), "values revised"] == 11
+
+
+def test_the_errata_list_shows_each_corrected_fact_before_and_after(data_copy) -> None:
+    corrections = revised_facts(consecutive_diffs({"organisations": ["2026-11-22", "2026-11-26"]}, data_dir=data_copy))
+    assert set(corrections["field"]) == {"us_sanctions", "uk_sanctions"}
+    rosatom = corrections[corrections["row"] == "org_id=rosatom"].iloc[0]
+    assert "from 2023-04-12" in rosatom["before"] and "from 2023-02-24" in rosatom["after"]

@@ -9,7 +9,7 @@ text, dates and flags on any change.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from mineral_report.refresh.errors import RefreshError
 
 DEFAULT_TOLERANCE = 1e-9
 EDITION_COLUMNS = ("edition", "vintage")
+# Columns that record where a row's facts were read: revising them adds a citation, not a fact.
+CITATION_COLUMNS = frozenset({"source_urls", "field_sources", "source_url"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,43 @@ def diff_vintages(
         removed=removed.sort_values(list(key)).reset_index(drop=True),
         changed=changed.sort_values([*key, "column"]).reset_index(drop=True),
     )
+
+
+def consecutive_diffs(vintages: Mapping[str, Sequence[str]], data_dir: Path | None = None) -> list[VintageDiff]:
+    """Each dataset's vintages compared in order, oldest first: the data's revision history."""
+    diffs = []
+    for dataset, names in sorted(vintages.items()):
+        ordered = sorted(names)
+        diffs += [diff_vintages(dataset, old, new, data_dir=data_dir) for old, new in zip(ordered, ordered[1:])]
+    return diffs
+
+
+def revision_counts(diffs: Sequence[VintageDiff]) -> pd.DataFrame:
+    """Per pair of vintages: rows added and removed, numbers revised, other facts, citations."""
+    rows = []
+    for diff in diffs:
+        column = diff.changed["column"]
+        citations = column.isin(CITATION_COLUMNS)
+        rows.append({
+            "dataset": diff.dataset, "from": diff.old, "to": diff.new,
+            "rows added": len(diff.added), "rows removed": len(diff.removed),
+            "values revised": int((column == "value").sum()),
+            "other fields revised": int((~citations & (column != "value")).sum()),
+            "citations revised": int(citations.sum()),
+        })
+    return pd.DataFrame(rows).set_index(["dataset", "from", "to"])
+
+
+def revised_facts(diffs: Sequence[VintageDiff]) -> pd.DataFrame:
+    """Every revised field other than citations, one row each, before and after: an errata list."""
+    rows = [
+        {"dataset": diff.dataset, "from": diff.old, "to": diff.new, "row": _key_text(change, diff.key),
+         "field": change["column"], "before": _cell(change["old"]), "after": _cell(change["new"])}
+        for diff in diffs
+        for _, change in diff.changed.iterrows()
+        if change["column"] not in CITATION_COLUMNS
+    ]
+    return pd.DataFrame(rows, columns=["dataset", "from", "to", "row", "field", "before", "after"])
 
 
 def _check_key(dataset: str, vintage: str, frame: pd.DataFrame, key: Sequence[str]) -> None:
