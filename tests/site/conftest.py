@@ -24,6 +24,11 @@ def site_pages() -> list[str]:
     )
 
 
+def chart_pages() -> list[str]:
+    """The pages that hold at least one chart."""
+    return [page for page in site_pages() if "report-figure" in (SITE / page).read_text(encoding="utf-8")]
+
+
 @pytest.fixture(scope="session")
 def site_url() -> Iterator[str]:
     with serve(SITE) as url:

@@ -6,13 +6,22 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import site_pages
+from .conftest import chart_pages, site_pages
 
 pytestmark = pytest.mark.browser
 
 # A chart counts as drawn when Vega has put at least one mark element into its SVG.
 DRAWN_MARKS = "svg.marks g[class*='mark-'] path, svg.marks g[class*='mark-'] text"
 CHART_TIMEOUT_MS = 15_000
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _wait_for_charts(page) -> None:
+    charts = page.locator(".report-chart")
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        chart.locator(DRAWN_MARKS).first.wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
 
 
 @pytest.mark.parametrize("page_path", site_pages())
@@ -32,14 +41,24 @@ def test_page_renders_offline_without_errors(browser, site_url: str, page_path: 
 
     page.route("**/*", only_localhost)
     page.goto(f"{site_url}/{page_path}", wait_until="load")
-    charts = page.locator(".report-chart")
-    for index in range(charts.count()):
-        chart = charts.nth(index)
-        chart.scroll_into_view_if_needed()
-        chart.locator(DRAWN_MARKS).first.wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
+    _wait_for_charts(page)
     page.close()
     assert outside == [], f"{page_path} tried to reach outside localhost"
     assert errors == [], f"{page_path} logged errors"
+
+
+@pytest.mark.parametrize("page_path", chart_pages())
+def test_charts_fit_the_text_column_on_a_desktop_screen(browser, site_url: str, page_path: str) -> None:
+    """A chart wider than the column hides its edge (a legend, a label) behind a scroll bar."""
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(f"{site_url}/{page_path}", wait_until="load")
+    _wait_for_charts(page)
+    too_wide = page.evaluate(
+        "() => [...document.querySelectorAll('.report-chart')]"
+        ".filter((chart) => chart.scrollWidth > chart.clientWidth).map((chart) => chart.id)"
+    )
+    page.close()
+    assert too_wide == []
 
 
 def test_the_methods_chapter_draws_a_chart(browser, site_url: str) -> None:
@@ -56,7 +75,8 @@ def test_header_icons_come_from_the_theme_font_without_its_icon_script(browser, 
     page = browser.new_page()
     scripts: list[str] = []
     page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
-    page.goto(f"{site_url}/chapters/03-trade-flows.html", wait_until="networkidle")
+    page.goto(f"{site_url}/chapters/03-trade-flows.html", wait_until="load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     icon = page.locator(".article-header-buttons .fa-download").first
     glyph = icon.evaluate("e => getComputedStyle(e, '::before').content")
     family = icon.evaluate("e => getComputedStyle(e).fontFamily")

@@ -13,7 +13,7 @@ import pytest
 from mineral_report.page_figures import chart_specs, is_geometry
 
 from ..conftest import SITE
-from .conftest import site_pages
+from .conftest import chart_pages, site_pages
 
 # Budgets a reader's connection pays per page, stated here so a change that breaks them fails.
 PAGE_BUDGET_BYTES = 1_500_000  # the page's own HTML with its inline chart data
@@ -117,7 +117,7 @@ def test_internal_links_and_anchors_resolve(page_path: str) -> None:
     assert broken == []
 
 
-@pytest.mark.parametrize("page_path", [p for p in PAGES if "report-figure" in (SITE / p).read_text()])
+@pytest.mark.parametrize("page_path", chart_pages())
 def test_every_chart_carries_source_description_data_and_code_link(page_path: str) -> None:
     text = (SITE / page_path).read_text(encoding="utf-8")
     figures = text.count('<figure class="report-figure">')

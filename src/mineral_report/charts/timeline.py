@@ -56,7 +56,9 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
             color=alt.Color("category:N", title="Category (click to filter)",
                             scale=alt.Scale(domain=categories, range=list(CATEGORY_COLOURS.values())),
                             legend=alt.Legend(orient="bottom", columns=2)),
-            shape=alt.Shape("confirmation:N", title="Confirmation", scale=CONFIRMATION_SHAPES),
+            # Stacked, so both legends fit beside each other within the text column.
+            shape=alt.Shape("confirmation:N", title="Confirmation", scale=CONFIRMATION_SHAPES,
+                            legend=alt.Legend(direction="vertical")),
             opacity=alt.condition(pick, alt.value(0.9), alt.value(0.1)),
             tooltip=_tooltips(),
             href=alt.Href("first_source:N"),
