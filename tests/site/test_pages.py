@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 DRAWN_MARKS = "svg.marks g[class*='mark-'] path, svg.marks g[class*='mark-'] text"
 CHART_TIMEOUT_MS = 15_000
 DESKTOP = {"width": 1366, "height": 900}
+# The PDF's printable width: A4 (210 mm) less the 12 mm side margins the PDF build sets, at 96 px/in.
+A4_PRINTABLE = {"width": round((210 - 2 * 12) / 25.4 * 96), "height": 1123}
 
 
 def _wait_for_charts(page) -> None:
@@ -59,6 +61,27 @@ def test_charts_fit_the_text_column_on_a_desktop_screen(browser, site_url: str, 
     )
     page.close()
     assert too_wide == []
+
+
+@pytest.mark.parametrize("page_path", site_pages())
+def test_printed_tables_and_charts_fit_the_page(browser, site_url: str, page_path: str) -> None:
+    """Paper cannot scroll: a table, chart or line of code wider than the printed page is cut off."""
+    page = browser.new_page(viewport=A4_PRINTABLE)
+    page.emulate_media(media="print")
+    page.goto(f"{site_url}/{page_path}", wait_until="load")
+    _wait_for_charts(page)
+    too_wide = page.evaluate(
+        "() => [...document.querySelectorAll('article table, .report-chart svg.marks')]"
+        ".filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".map((element) => element.closest('.report-chart')?.id ?? element.closest('section')?.id ?? 'page')"
+    )
+    cut_code = page.evaluate(
+        "() => [...document.querySelectorAll('article pre')]"
+        ".filter((block) => block.scrollWidth > block.clientWidth + 1).map((block) => block.textContent.slice(0, 60))"
+    )
+    page.close()
+    assert too_wide == []
+    assert cut_code == []
 
 
 def test_the_methods_chapter_draws_a_chart(browser, site_url: str) -> None:
