@@ -4,8 +4,9 @@ All functions take *shares* of a world total (0–1). Countries whose figure is 
 available have no share and are left out, never counted as zero; the "other countries"
 aggregate is not a country and is left out too. Computed over the named countries only, the
 Herfindahl–Hirschman index is therefore a lower bound of the true one. USGS rounds its world
-totals (and sometimes gives only a lower bound), so shares of them can add up to a little more
-than one; they are used as published.
+totals (and sometimes gives only a lower bound), so the named countries can add up to more than
+the total; the reserves module then takes their sum as the denominator (see
+``reserves.with_shares``), so shares never add up to more than one.
 """
 
 from __future__ import annotations

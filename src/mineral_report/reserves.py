@@ -54,10 +54,17 @@ def latest_slice(usgs: pd.DataFrame, commodity: str, measure: str) -> pd.DataFra
 
 
 def with_shares(rows: pd.DataFrame) -> pd.DataFrame:
-    """Adds each country's share of the USGS world total of the same slice."""
+    """Adds each country's share of the USGS world total of the same slice.
+
+    USGS rounds its world totals, so the named countries can add up to more than the total
+    (gallium in MCS 2026: China alone equals the world figure, and Russia comes on top). There
+    the countries' sum is the denominator, so that no share, top-3 share or HHI exceeds its
+    maximum; elsewhere the published world total is.
+    """
     world = rows.loc[rows["country_iso3"] == "WLD"]
     total = world["value"].iloc[0] if len(world) == 1 else float("nan")
-    return rows.assign(share=rows["value"] / total)
+    named = rows.loc[~rows["country_iso3"].isin(AGGREGATES), "value"].sum()
+    return rows.assign(share=rows["value"] / max(total, named) if pd.notna(total) else float("nan"))
 
 
 def marker_of(row: pd.Series) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from mineral_report.periods import fiscal_year_start
@@ -47,34 +49,53 @@ def _latest(rows: pd.DataFrame) -> pd.Series | None:
     return ranked.iloc[-1]
 
 
+# A partner's share of India's imports of a good, as the observations' subjects word it. Other
+# percentages (a good's share of the imports from Russia, India's share of a supplier's sales)
+# measure something else and stay out of the share columns.
+PARTNER_SHARE_SUBJECTS = {
+    "CHN": re.compile(r"^China( and Hong Kong)? share of"),
+    "RUS": re.compile(r"^Russia share of"),
+}
+
+
+UNIT_LABELS = {"inr_crore": "₹ crore", "usd_mn": "US$ million"}
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def mineral_evidence(observations: pd.DataFrame) -> pd.DataFrame:
     """Per mineral: the latest published import quantity, value and shares from China and Russia.
 
     Full-year figures are preferred to part-year ones, whatever their dates.
 
-    Every cell comes from one cited observation and names its period; a mineral with no
-    observation of a kind shows a missing cell, never a zero.
+    Every cell comes from one cited observation and names its period and what it measures
+    (the sources often cover part of a good: compounds only, one HS code, one kind of
+    magnet); a mineral with no observation of a kind shows a missing cell, never a zero.
     """
     imports = observations[observations["flow"] == "import"]
     rows = []
     for mineral, group in imports.groupby("mineral", sort=True):
         world = group[group["partner_iso3"] == "WLD"]
-        quantity = _latest(world[world["unit"].isin(QUANTITY_UNITS)])
-        value = _latest(world[world["unit"].isin(VALUE_UNITS)])
-        china = _latest(group[(group["partner_iso3"] == "CHN") & (group["unit"] == "percent")])
-        russia = _latest(group[(group["partner_iso3"] == "RUS") & (group["unit"] == "percent")])
+        shares = {
+            partner: _latest(group[(group["partner_iso3"] == partner) & (group["unit"] == "percent")
+                                   & group["subject"].str.match(pattern)])
+            for partner, pattern in PARTNER_SHARE_SUBJECTS.items()
+        }
 
         def cell(obs: pd.Series | None) -> str | None:
             if obs is None:
                 return None
-            return f"{obs['value']:,.6g} {obs['unit']} ({obs['period']})"
+            unit = UNIT_LABELS.get(obs["unit"], obs["unit"])
+            return f"{_number(obs['value'])} {unit} ({obs['period']}): {obs['subject']}"
 
         rows.append({
             "mineral": mineral,
-            "imports, quantity": cell(quantity),
-            "imports, value": cell(value),
-            "share from China": cell(china),
-            "share from Russia": cell(russia),
+            "imports, quantity": cell(_latest(world[world["unit"].isin(QUANTITY_UNITS)])),
+            "imports, value": cell(_latest(world[world["unit"].isin(VALUE_UNITS)])),
+            "share from China": cell(shares["CHN"]),
+            "share from Russia": cell(shares["RUS"]),
         })
     table = pd.DataFrame(rows).set_index("mineral")
     return table.astype("string")

@@ -131,13 +131,13 @@ def test_the_revision_history_separates_numbers_facts_and_citations(data_copy) -
     ]
     counts = revision_counts(history)
     assert counts.loc[("organisations", "2026-11-22", "2026-11-26")].to_dict() == {
-        "rows added": 0, "rows removed": 0, "values revised": 0, "other fields revised": 2, "citations revised": 4,
+        "rows added": 0, "rows removed": 0, "values revised": 0, "other fields revised": 3, "citations revised": 6,
     }
     assert counts.loc[("usgs-mcs-world", "2025", "2026"), "values revised"] == 11
 
 
 def test_the_errata_list_shows_each_corrected_fact_before_and_after(data_copy) -> None:
     corrections = revised_facts(consecutive_diffs({"organisations": ["2026-11-22", "2026-11-26"]}, data_dir=data_copy))
-    assert set(corrections["field"]) == {"us_sanctions", "uk_sanctions"}
+    assert set(corrections["field"]) == {"us_sanctions", "uk_sanctions", "ownership"}
     rosatom = corrections[corrections["row"] == "org_id=rosatom"].iloc[0]
     assert "from 2023-04-12" in rosatom["before"] and "from 2023-02-24" in rosatom["after"]

@@ -51,6 +51,18 @@ def test_withheld_figures_are_missing_not_zero_in_shares(usgs) -> None:
     assert shares["AUS"] == pytest.approx(92_000 / 290_000)
 
 
+def test_rounded_world_totals_never_give_shares_over_one(usgs) -> None:
+    gallium = usgs[(usgs["edition"] == 2026) & (usgs["commodity"] == "gallium")
+                   & (usgs["measure"] == "refinery production") & (usgs["year"] == 2025)]
+    shared = with_shares(gallium).set_index("country_iso3")
+    world, china, russia = (shared.at[iso3, "value"] for iso3 in ("WLD", "CHN", "RUS"))
+    assert china == world and russia > 0  # USGS's rounded total leaves no room for Russia
+    countries = shared.drop(index=["WLD"], errors="ignore")["share"]
+    assert countries.sum() == pytest.approx(1.0)
+    assert herfindahl_hirschman(countries) <= 10_000 and top_n_share(countries) <= 1.0
+    assert shared.at["CHN", "share"] == pytest.approx(900_000 / 909_000)  # China, Japan, Russia
+
+
 def test_lower_bound_world_totals_keep_their_marker(usgs) -> None:
     world = _figure(usgs, 2026, "rare-earths", "reserves", "WLD", 2025)
     assert world["marker"] == ">" and world["value"] == 85_000_000

@@ -70,6 +70,18 @@ def test_shared_hs_codes_state_their_reason() -> None:
 def test_mineral_evidence_keeps_missing_cells_missing() -> None:
     observations = report.load("india-mineral-trade-observations")
     table = mineral_evidence(observations)
-    assert table.at["permanent magnets", "imports, quantity"] == "53,700 t (2024-25)"
-    assert table.at["permanent magnets", "share from China"] == "80 percent (2025)"  # calendar 2025 is newer than 2024-25
+    assert table.at["permanent magnets", "imports, quantity"] == "53,700 t (2024-25): Permanent magnet imports"
+    # calendar 2025 is newer than 2024-25, and the cell says which magnets it covers
+    assert table.at["permanent magnets", "share from China"] == (
+        "80 percent (2025): China share of metal permanent magnet imports"
+    )
     assert pd.isna(table.at["permanent magnets", "share from Russia"])
+    assert table.at["copper", "imports, value"] == "27,400 ₹ crore (2022-23): Copper ore and concentrate imports (value)"
+
+
+def test_only_a_partners_share_of_indias_imports_fills_a_share_column() -> None:
+    table = mineral_evidence(report.load("india-mineral-trade-observations"))
+    # "Crude oil share of imports from Russia" (71%) and "India's share of Alrosa sales" (16%)
+    # are percentages of something else.
+    assert table.at["all goods", "share from Russia"] == "4 percent (2022-04 to 2022-05): Russia share of India's total imports"
+    assert table.loc["diamonds"].isna().all()

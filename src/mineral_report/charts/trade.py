@@ -126,12 +126,13 @@ def china_share_chart(observations: pd.DataFrame) -> alt.Chart:
         alt.Chart(rows)
         .mark_bar(color="#D55E00")
         .encode(
-            y=alt.Y("label:N", title=None, sort="-x"),
+            # Labels in full: several figures differ only in their period, at the label's end.
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=400)),
             x=alt.X("value:Q", title="Share from China, % of India's imports", scale=alt.Scale(domain=[0, 100])),
             tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title="Share, %"),
                      alt.Tooltip("publisher:N", title="Reported by"), alt.Tooltip("observation_id:N", title="Observation")],
         )
-        .properties(width=360, height=alt.Step(18))
+        .properties(width=280, height=alt.Step(18))
     )
     return finish(
         chart,
