@@ -9,7 +9,6 @@ from mineral_report.periods import fiscal_year_of
 # Outcomes with a signed, dated instrument or a measure in effect count as delivered.
 DELIVERED = ("signed", "in force", "implemented")
 NOT_DELIVERED = ("announced", "unknown", "lapsed", "suspended")
-BILATERAL_CATEGORIES = ("diplomacy", "agreement", "company deal", "research cooperation")
 
 
 def with_fiscal_year(events: pd.DataFrame) -> pd.DataFrame:
@@ -31,10 +30,18 @@ def status_counts(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def dialogue_to_delivery(events: pd.DataFrame) -> pd.DataFrame:
-    """Bilateral India–Russia events: what was said, and whether a signed, dated outcome exists."""
-    bilateral = events[events["category"].isin(BILATERAL_CATEGORIES)]
-    table = bilateral.assign(
-        delivered=bilateral["outcome_status"].isin(DELIVERED).map({True: "yes", False: "no"}),
-        date=bilateral["date"].dt.strftime("%Y-%m-%d"),
-    )[["date", "forum", "summary", "outcome_status", "delivered", "confirmation"]]
+    """India–Russia events: what was said, and whether a signed, dated outcome exists.
+
+    An outcome counts as delivered only when the event is confirmed; an unconfirmed event that
+    reports one is marked so, never counted as delivered.
+    """
+    bilateral = events[events["india_russia"]]
+    reached = bilateral["outcome_status"].isin(DELIVERED)
+    confirmed = bilateral["confirmation"] == "confirmed"
+    delivered = pd.Series("no", index=bilateral.index)
+    delivered[reached & confirmed] = "yes"
+    delivered[reached & ~confirmed] = "reported, not confirmed"
+    table = bilateral.assign(delivered=delivered, date=bilateral["date"].dt.strftime("%Y-%m-%d"))[
+        ["date", "forum", "summary", "outcome_status", "delivered", "confirmation"]
+    ]
     return table.sort_values("date", ascending=False).reset_index(drop=True)

@@ -18,7 +18,8 @@ def events() -> pd.DataFrame:
 
 
 def test_every_event_has_date_category_and_source(events) -> None:
-    categories = set(report.manifest().resolve("india-russia-events").fields[7].enum or ())
+    fields = {field.name: field for field in report.manifest().resolve("india-russia-events").fields}
+    categories = set(fields["category"].enum or ())
     assert len(events) >= 30
     assert events["date"].notna().all()
     assert set(events["category"]) <= categories and len(categories) == 7
@@ -42,7 +43,17 @@ def test_status_counts_add_up(events) -> None:
     assert counts.loc["signed", "total"] == (events["outcome_status"] == "signed").sum()
 
 
-def test_delivery_table_counts_only_signed_outcomes(events) -> None:
+def test_delivery_table_counts_only_confirmed_signed_outcomes(events) -> None:
     table = dialogue_to_delivery(events)
-    assert (table["delivered"] == "yes").sum() == table["outcome_status"].isin(DELIVERED).sum()
-    assert set(table["delivered"]) <= {"yes", "no"}
+    reached = table["outcome_status"].isin(DELIVERED)
+    confirmed = table["confirmation"] == "confirmed"
+    assert (table["delivered"] == "yes").sum() == (reached & confirmed).sum()
+    assert (table.loc[reached & ~confirmed, "delivered"] == "reported, not confirmed").all()
+    assert set(table["delivered"]) == {"yes", "no", "reported, not confirmed"}
+
+
+def test_delivery_table_holds_only_india_russia_events(events) -> None:
+    table = dialogue_to_delivery(events)
+    assert len(table) == events["india_russia"].sum() == 27
+    # India-only deals and a US-hosted ministerial are logged for context, not as India–Russia events
+    assert "2024-01-15" not in set(table["date"]) and "2026-02-04" not in set(table["date"])
