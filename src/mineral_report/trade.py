@@ -101,8 +101,9 @@ def mineral_evidence(observations: pd.DataFrame) -> pd.DataFrame:
     return table.astype("string")
 
 
-# The latest full-year published figures used to size a stockpile, by observation id: rare-earth
-# metals and compounds (tonnes), permanent magnets (tonnes, rupees, dollars).
+# The latest full-year published figures that cover each good whole, by observation id: rare-earth
+# metals and compounds together (tonnes; later years are published only for the two apart),
+# permanent magnets (tonnes, rupees, dollars).
 STOCKPILE_BASIS = {
     "rare-earth metals and compounds": ("OBS001",),
     "permanent magnets": ("OBS019", "OBS024", "OBS027"),
