@@ -31,8 +31,9 @@ def partner_imports_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS
             x=alt.X("fiscal_year:O", title="Fiscal year (April–March)"),
             y=alt.Y("imports_usd_bn:Q", title="Imports, US$ billion"),
             color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
-            strokeDash=alt.StrokeDash(
-                "data_status:N", title="Status", scale=alt.Scale(domain=["final", "provisional"], range=[[1, 0], [4, 3]])
+            # Points, not dashes: the provisional year is a single point at the line's end.
+            shape=alt.Shape(
+                "data_status:N", title="Status", scale=alt.Scale(domain=["final", "provisional"], range=["circle", "diamond"])
             ),
             tooltip=[
                 alt.Tooltip("partner:N", title="Partner"),
