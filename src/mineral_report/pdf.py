@@ -25,6 +25,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 CHART_TIMEOUT_MS = 20_000
+SIDE_MARGIN_MM = 12  # left and right page margins of the printed PDF
 
 
 def book_order(toc_file: Path) -> list[str]:
@@ -68,7 +69,8 @@ def build_pdf(site: Path, pages: list[str], target: Path) -> int:
                 charts.nth(index).locator("svg.marks").wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
             part = parts / f"{number:02d}.pdf"
             page.pdf(path=str(part), format="A4", print_background=True,
-                     margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+                     margin={"top": "15mm", "bottom": "15mm", "left": f"{SIDE_MARGIN_MM}mm",
+                             "right": f"{SIDE_MARGIN_MM}mm"})
             page.close()
             writer.append(str(part))
         browser.close()

@@ -24,6 +24,20 @@ def site_pages() -> list[str]:
     )
 
 
+# A chart counts as drawn when Vega has put at least one mark element into its SVG.
+DRAWN_MARKS = "svg.marks g[class*='mark-'] path, svg.marks g[class*='mark-'] text"
+CHART_TIMEOUT_MS = 15_000
+
+
+def wait_for_charts(page) -> None:
+    """Until every chart on the page has drawn its first mark."""
+    charts = page.locator(".report-chart")
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        chart.locator(DRAWN_MARKS).first.wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
+
+
 def chart_pages() -> list[str]:
     """The pages that hold at least one chart."""
     return [page for page in site_pages() if "report-figure" in (SITE / page).read_text(encoding="utf-8")]

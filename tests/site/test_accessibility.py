@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 
 from ..conftest import REPO
-from .conftest import site_pages
+from .conftest import site_pages, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
-CHART_TIMEOUT_MS = 15_000
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -23,9 +22,7 @@ def test_no_serious_or_critical_violations(browser, site_url: str, page_path: st
     page.goto(f"{site_url}/{page_path}", wait_until="load")
     # What the theme's colour-mode button sets.
     page.evaluate(f"() => {{ document.documentElement.dataset.mode = '{mode}'; document.documentElement.dataset.theme = '{mode}'; }}")
-    charts = page.locator(".report-chart")
-    for index in range(charts.count()):
-        charts.nth(index).locator("svg.marks").wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
+    wait_for_charts(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     page.close()

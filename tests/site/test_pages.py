@@ -6,24 +6,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import chart_pages, site_pages
+from mineral_report.pdf import SIDE_MARGIN_MM
+
+from .conftest import CHART_TIMEOUT_MS, chart_pages, site_pages, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
-# A chart counts as drawn when Vega has put at least one mark element into its SVG.
-DRAWN_MARKS = "svg.marks g[class*='mark-'] path, svg.marks g[class*='mark-'] text"
-CHART_TIMEOUT_MS = 15_000
 DESKTOP = {"width": 1366, "height": 900}
-# The PDF's printable width: A4 (210 mm) less the 12 mm side margins the PDF build sets, at 96 px/in.
-A4_PRINTABLE = {"width": round((210 - 2 * 12) / 25.4 * 96), "height": 1123}
-
-
-def _wait_for_charts(page) -> None:
-    charts = page.locator(".report-chart")
-    for index in range(charts.count()):
-        chart = charts.nth(index)
-        chart.scroll_into_view_if_needed()
-        chart.locator(DRAWN_MARKS).first.wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
+# The PDF's printable width: A4 (210 mm) less the side margins the PDF build sets, at 96 px/in.
+A4_PRINTABLE = {"width": round((210 - 2 * SIDE_MARGIN_MM) / 25.4 * 96), "height": 1123}
 
 
 @pytest.mark.parametrize("page_path", site_pages())
@@ -43,7 +34,7 @@ def test_page_renders_offline_without_errors(browser, site_url: str, page_path: 
 
     page.route("**/*", only_localhost)
     page.goto(f"{site_url}/{page_path}", wait_until="load")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     page.close()
     assert outside == [], f"{page_path} tried to reach outside localhost"
     assert errors == [], f"{page_path} logged errors"
@@ -54,7 +45,7 @@ def test_charts_fit_the_text_column_on_a_desktop_screen(browser, site_url: str, 
     """A chart wider than the column hides its edge (a legend, a label) behind a scroll bar."""
     page = browser.new_page(viewport=DESKTOP)
     page.goto(f"{site_url}/{page_path}", wait_until="load")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     too_wide = page.evaluate(
         "() => [...document.querySelectorAll('.report-chart')]"
         ".filter((chart) => chart.scrollWidth > chart.clientWidth).map((chart) => chart.id)"
@@ -69,7 +60,7 @@ def test_printed_tables_and_charts_fit_the_page(browser, site_url: str, page_pat
     page = browser.new_page(viewport=A4_PRINTABLE)
     page.emulate_media(media="print")
     page.goto(f"{site_url}/{page_path}", wait_until="load")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     too_wide = page.evaluate(
         "() => [...document.querySelectorAll('article table, .report-chart svg.marks')]"
         ".filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)"
