@@ -71,7 +71,7 @@ def check_inventory(manifest: Manifest) -> list[Problem]:
         if any(part.startswith(".") for part in relative_path.parts):
             continue
         relative = relative_path.as_posix()
-        if relative == interrupted.get("path"):
+        if relative == interrupted.get("path") and relative not in listed:
             problems.append(
                 Problem(
                     _rel(manifest, path),

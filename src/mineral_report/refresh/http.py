@@ -313,8 +313,7 @@ class HttpClient:
         else:
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
         expired = threading.Event()
-        watchdog = threading.Timer(remaining, _cut, args=(connection, expired))
-        watchdog.daemon = True
+        watchdog: threading.Timer | None = None
         target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
         try:
             try:
@@ -324,6 +323,9 @@ class HttpClient:
             except OSError as error:
                 reason = getattr(error, "strerror", None) or error
                 raise RefreshError(self.scrub(f"cannot reach {host_of(url)}: {reason}")) from None
+            # The socket itself: the connection drops its reference once the answer is under way.
+            watchdog = threading.Timer(remaining, _cut, args=(connection.sock, expired))
+            watchdog.daemon = True
             watchdog.start()
             try:
                 connection.request("GET", target, headers=dict(headers))
@@ -353,7 +355,8 @@ class HttpClient:
                 raise RefreshError(self.scrub(self._deadline_message(shown)))
             return _Answer(response.status, response.reason or "", response.msg, body)
         finally:
-            watchdog.cancel()
+            if watchdog is not None:
+                watchdog.cancel()
             connection.close()
 
     def _read_body(self, response: http.client.HTTPResponse, shown: str, whole: bool) -> bytes:
@@ -413,10 +416,9 @@ class HttpClient:
         return min(self.backoff_seconds * 2 ** (attempt - 1), self.max_wait_seconds)
 
 
-def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+def _cut(sock: socket.socket | None, expired: threading.Event) -> None:
     """At the deadline: shut the socket, so a blocked read returns at once."""
     expired.set()
-    sock = connection.sock
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
