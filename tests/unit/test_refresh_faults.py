@@ -320,6 +320,16 @@ def test_refusals_each_say_what_happened_with_a_readable_address(publisher, stat
     assert "%3A" not in message and "{" not in message
 
 
+def test_a_configured_proxy_is_used_as_urllib_would(publisher, monkeypatch) -> None:
+    for name in ("http_proxy", "HTTP_PROXY"):
+        monkeypatch.setenv(name, publisher.url)
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    publisher.on("/through", Reply(200, b"via the proxy"))
+    assert bounded().get_bytes("http://publisher.invalid/through?a=1") == b"via the proxy"
+    assert publisher.requests[0].raw_path == "http://publisher.invalid/through?a=1"
+
+
 # -- credentials ---------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ import socket
 import ssl
 import threading
 import time
+import urllib.request
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -305,16 +306,25 @@ class HttpClient:
         if remaining <= 0:
             raise RefreshError(self.scrub(self._deadline_message(shown)))
         timeout = min(self.timeout, remaining)
+        target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        host, port = parts.hostname, parts.port
+        proxy = urllib.request.getproxies().get(parts.scheme)
+        if proxy and not urllib.request.proxy_bypass(parts.netloc):  # as urllib would
+            proxy_parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+            host, port = proxy_parts.hostname or host, proxy_parts.port
+            if parts.scheme == "http":
+                target = url  # a plain-HTTP proxy is asked for the whole address
         connection: http.client.HTTPConnection
         if parts.scheme == "https":
             connection = http.client.HTTPSConnection(
-                parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
+                host, port, timeout=timeout, context=ssl.create_default_context()
             )
+            if host != parts.hostname:
+                connection.set_tunnel(parts.hostname, parts.port)
         else:
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+            connection = http.client.HTTPConnection(host, port, timeout=timeout)
         expired = threading.Event()
         watchdog: threading.Timer | None = None
-        target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
         try:
             try:
                 connection.connect()
