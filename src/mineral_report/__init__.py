@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["DataValidationError", "load", "load_all_vintages", "manifest"]
+__all__ = ["DataValidationError", "load", "load_all_vintages", "load_series", "manifest"]
 
 
 def __getattr__(name: str) -> Any:
