@@ -13,7 +13,7 @@ from mineral_report.data.manifest import pin_vintage, read_manifest
 from mineral_report.data.validate import validate_all
 
 USGS = "usgs-mcs-world"
-SHIPPED_SERIES = ["2024", "2025", "2026"]  # the editions this repository ships pinned
+SHIPPED_SERIES = ["2024", "2025-chapters", "2026"]  # the editions this repository ships pinned
 
 
 def _russia_reserves(frame) -> float:
@@ -103,7 +103,7 @@ def test_pinning_a_new_edition_makes_it_current_and_setting_the_pin_back_restore
 def test_a_correction_takes_the_place_of_its_edition_in_the_series(data_copy: Path) -> None:
     _add_edition(data_copy, 2026, "2026-v1.3", russia_reserves=3_700_000, corrects="2026")
     updated = pin_vintage(_manifest(data_copy), USGS, "2026-v1.3")
-    assert updated["pinned"][USGS] == ["2024", "2025", "2026-v1.3"]
+    assert updated["pinned"][USGS] == [*SHIPPED_SERIES[:-1], "2026-v1.3"]
     assert list(updated["pinned"]) == sorted(updated["pinned"])
     _write_manifest(data_copy, updated)
     assert validate_all(read_manifest(data_copy)) == []
@@ -142,11 +142,11 @@ def test_validation_names_a_broken_pin(data_copy: Path, pinned: list[str], expec
 def test_validation_names_a_series_member_without_edition_and_a_bad_correction(data_copy: Path) -> None:
     _add_edition(data_copy, 2027, "2027", russia_reserves=1, corrects="2026")
     raw = _manifest(data_copy)
-    del next(r for r in raw["resources"] if r["name"] == "usgs-mcs-world-2025")["edition"]
+    del next(r for r in raw["resources"] if r["name"] == f"usgs-mcs-world-{SHIPPED_SERIES[1]}")["edition"]
     _write_manifest(data_copy, raw)
     assert [str(p) for p in validate_all(read_manifest(data_copy))] == [
-        "data/datapackage.json, column 'pinned': 'usgs-mcs-world' is pinned as an edition series but 2025 carries"
-        " no integer 'edition'",
+        f"data/datapackage.json, column 'pinned': 'usgs-mcs-world' is pinned as an edition series but {SHIPPED_SERIES[1]}"
+        " carries no integer 'edition'",
         "data/datapackage.json, column 'corrects': resource 'usgs-mcs-world-2027' corrects '2026', which is not a"
         " vintage of the same dataset and edition",
     ]
