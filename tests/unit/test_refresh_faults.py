@@ -38,7 +38,7 @@ ITEM = "5f0c0ffee0000000000c0de1"
 SCHEMA = {"fields": [{"name": "n", "type": "integer", "constraints": {"required": True}}], "primaryKey": ["n"]}
 
 
-def new_vintage(vintage_name: str = "2027-01-15", rows: int = 2, dataset: str = "fault-test", **extra) -> NewVintage:
+def new_vintage(vintage_name: str = "2027-01-15", rows: int = 2, dataset: str = "fault-test", edition: int | None = None) -> NewVintage:
     return NewVintage(
         dataset=dataset,
         vintage=vintage_name,
@@ -49,7 +49,7 @@ def new_vintage(vintage_name: str = "2027-01-15", rows: int = 2, dataset: str = 
         sources=({"publisher": "Tests", "title": "Numbers"},),
         licenses=({"name": "CC0-1.0"},),
         schema=SCHEMA,
-        extra=extra,
+        edition=edition,
     )
 
 

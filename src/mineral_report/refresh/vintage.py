@@ -31,15 +31,22 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mineral_report.data.errors import DataValidationError
-from mineral_report.data.manifest import MANIFEST_NAME, Manifest, Resource, read_raw_manifest, sha256_of
+from mineral_report.data.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    Resource,
+    pin_vintage,
+    read_raw_manifest,
+    sha256_of,
+)
 from mineral_report.data.validate import PUBLISH_JOURNAL, read_resource
 from mineral_report.refresh.errors import RefreshError
 
@@ -74,7 +81,8 @@ class NewVintage:
     sources: tuple[dict[str, Any], ...]
     licenses: tuple[dict[str, Any], ...]
     schema: dict[str, Any]  # used only when the dataset has no earlier vintage
-    extra: Mapping[str, Any] = field(default_factory=dict)  # more manifest keys, e.g. "edition"
+    edition: int | None = None  # for a dataset published once per edition
+    corrects: str | None = None  # the vintage of the same edition this one replaces
 
     @property
     def resource_name(self) -> str:
@@ -232,8 +240,8 @@ def _free_name(data_dir: Path, raw_manifest: dict[str, Any], new: NewVintage) ->
         candidate = replace(new, vintage=vintage, path=str(folder / relative.name))
         _refuse_stray(data_dir, raw_manifest, folder)
         if candidate.resource_name not in names and folder not in listed:
-            if previous is not None and "edition" in new.extra:
-                candidate = replace(candidate, extra={**new.extra, "corrects": previous})
+            if previous is not None and new.edition is not None:
+                candidate = replace(candidate, corrects=previous)
             return candidate
         previous = vintage
     raise RefreshError(f"{new.dataset} already has {MAX_SAME_NAME_VINTAGES} vintages named {new.vintage}-<n>")
@@ -334,7 +342,8 @@ def _manifest_entry(raw_manifest: dict[str, Any], new: NewVintage, accessed: dat
         "accessed": accessed.isoformat(),
         "schema": _existing_schema(raw_manifest, new.dataset) or copy.deepcopy(new.schema),
         "hash": "sha256:" + hashlib.sha256(new.content).hexdigest(),
-        **copy.deepcopy(dict(new.extra)),
+        **({"edition": new.edition} if new.edition is not None else {}),
+        **({"corrects": new.corrects} if new.corrects is not None else {}),
     }
 
 
@@ -359,21 +368,8 @@ def _with_resource(raw_manifest: dict[str, Any], entry: dict[str, Any], pin: boo
     updated = copy.deepcopy(raw_manifest)
     updated["resources"].append(entry)
     if pin:
-        pinned = updated.setdefault("pinned", {})
-        keep_sorted = list(pinned) == sorted(pinned)
-        pinned[entry["dataset"]] = _pinned_with(updated, pinned.get(entry["dataset"]), entry)
-        if keep_sorted:
-            updated["pinned"] = dict(sorted(pinned.items()))
+        try:
+            updated = pin_vintage(updated, entry["dataset"], entry["vintage"])
+        except ValueError as error:
+            raise RefreshError(str(error)) from None
     return json.dumps(updated, indent=2, ensure_ascii=False) + "\n"
-
-
-def _pinned_with(raw_manifest: dict[str, Any], current: Any, entry: dict[str, Any]) -> Any:
-    """The dataset's pin with ``entry`` pinned: a list pin (one vintage per edition, ascending)
-    keeps the other editions and swaps this edition's vintage; any other pin becomes the vintage."""
-    if not isinstance(current, list) or "edition" not in entry:
-        return entry["vintage"]
-    edition_of = {
-        str(r["vintage"]): r.get("edition") for r in raw_manifest["resources"] if r["dataset"] == entry["dataset"]
-    }
-    kept = [v for v in current if edition_of.get(str(v)) != entry["edition"]] + [entry["vintage"]]
-    return sorted(kept, key=lambda v: (edition_of.get(str(v)) is None, edition_of.get(str(v)) or 0))
