@@ -18,7 +18,7 @@ from mineral_report.data.manifest import find_data_dir, read_manifest
 from mineral_report.data.validate import validate_all
 from mineral_report.refresh.commands import add_commands as add_refresh_commands
 from mineral_report.refresh.errors import RefreshError
-from mineral_report.refresh.http import HttpClient
+from mineral_report.refresh.http import scrub
 
 EXPECTED = (RefreshError, DataValidationError, ManifestError, OSError, KeyError, UnicodeDecodeError)
 
@@ -76,7 +76,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mineral-report {args.command}: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # every failure is one scrubbed line; --debug adds the traceback
-        scrub = HttpClient(deadline=1.0, max_bytes=1).scrub
         if args.debug:
             print(scrub("".join(traceback.format_exception(error))), file=sys.stderr, end="")
         print(scrub(f"mineral-report {args.command}: {describe(error)}"), file=sys.stderr)

@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,8 +24,8 @@ from mineral_report.cli import main
 from mineral_report.data.manifest import MANIFEST_NAME, read_manifest
 from mineral_report.data.validate import PUBLISH_JOURNAL, validate_all
 from mineral_report.refresh import RefreshError, comtrade, vintage
-from mineral_report.refresh.comtrade import ComtradeClient
 from mineral_report.refresh.commands import parse_years
+from mineral_report.refresh.comtrade import ComtradeClient
 from mineral_report.refresh.http import HttpClient
 from mineral_report.refresh.usgs import ScienceBaseClient
 from mineral_report.refresh.vintage import AlreadyPublished, NewVintage
@@ -35,10 +36,18 @@ from .test_refresh import every_code
 
 KEY = "k3y-0f-the-tests-5b4a39"
 ITEM = "5f0c0ffee0000000000c0de1"
-SCHEMA = {"fields": [{"name": "n", "type": "integer", "constraints": {"required": True}}], "primaryKey": ["n"]}
+SCHEMA = {
+    "fields": [{"name": "n", "type": "integer", "constraints": {"required": True}}],
+    "primaryKey": ["n"],
+}
 
 
-def new_vintage(vintage_name: str = "2027-01-15", rows: int = 2, dataset: str = "fault-test", edition: int | None = None) -> NewVintage:
+def new_vintage(
+    vintage_name: str = "2027-01-15",
+    rows: int = 2,
+    dataset: str = "fault-test",
+    edition: int | None = None,
+) -> NewVintage:
     return NewVintage(
         dataset=dataset,
         vintage=vintage_name,
@@ -87,7 +96,9 @@ def test_two_publishes_at_once_both_reach_the_manifest(data_copy, monkeypatch) -
 
     for trial in range(3):
         threads = [
-            threading.Thread(target=run, args=(new_vintage(f"2027-01-1{trial}", rows=trial + 2, dataset=name),))
+            threading.Thread(
+                target=run, args=(new_vintage(f"2027-01-1{trial}", rows=trial + 2, dataset=name),)
+            )
             for name in ("fault-a", "fault-b")
         ]
         for thread in threads:
@@ -97,6 +108,31 @@ def test_two_publishes_at_once_both_reach_the_manifest(data_copy, monkeypatch) -
     assert errors == []
     names = {r.name for r in read_manifest(data_copy).resources}
     assert {f"fault-{x}-2027-01-1{t}" for x in "ab" for t in range(3)} <= names
+    assert problems(data_copy) == []
+
+
+def test_two_refresh_commands_at_once_both_publish(data_copy, publisher) -> None:
+    publisher.on_call(comtrade.PREVIEW_PATH, every_code)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        comtrade.BASE_URL_ENV: publisher.url,
+    }
+    environment.pop(comtrade.API_KEY_ENV, None)
+    commands = [
+        [sys.executable, "-m", "mineral_report", "--data-dir", str(data_copy), "refresh", "comtrade",
+         "--years", years]
+        for years in ("2023", "2024")
+    ]  # fmt: skip
+    running = [
+        subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for command in commands
+    ]
+    outcomes = [process.communicate(timeout=60) for process in running]
+    assert [process.returncode for process in running] == [0, 0], outcomes
+    today = date.today().isoformat()
+    found = read_manifest(data_copy)
+    assert [r.vintage for r in found.vintages(comtrade.DATASET)][-2:] == [today, f"{today}-2"]
     assert problems(data_copy) == []
 
 
@@ -120,7 +156,10 @@ def test_identical_data_are_not_published_twice(data_copy) -> None:
     before = digests(data_copy)
     with pytest.raises(AlreadyPublished) as raised:
         vintage.publish(data_copy, new_vintage("2027-01-16"), pin=True)
-    assert "identical data are already published as data/fault-test/2027-01-15/numbers.csv (pinned)" in str(raised.value)
+    assert (
+        "identical data are already published as data/fault-test/2027-01-15/numbers.csv (pinned)"
+        in str(raised.value)
+    )
     assert digests(data_copy) == before
 
 
@@ -132,14 +171,21 @@ def test_a_changed_edition_becomes_a_correction_vintage_and_takes_its_pin(data_c
     raw["pinned"]["fault-test"] = ["2026", "2027"]  # the edition-series pin
     manifest_path.write_text(json.dumps(raw))
     resource = vintage.publish(data_copy, new_vintage("2027", rows=4, edition=2027), pin=True)
-    assert (resource.vintage, resource.raw["corrects"], resource.raw["edition"]) == ("2027-2", "2027", 2027)
+    assert (resource.vintage, resource.raw["corrects"], resource.raw["edition"]) == (
+        "2027-2",
+        "2027",
+        2027,
+    )
     assert json.loads(manifest_path.read_text())["pinned"]["fault-test"] == ["2026", "2027-2"]
 
 
 def test_a_stray_vintage_folder_is_named_and_never_touched(untouched) -> None:
     (untouched / "fault-test" / "2027-01-15").mkdir(parents=True)
     try:
-        with pytest.raises(RefreshError, match="data/fault-test/2027-01-15 already exists but the manifest does not list it"):
+        with pytest.raises(
+            RefreshError,
+            match="data/fault-test/2027-01-15 already exists but the manifest does not list it",
+        ):
             vintage.publish(untouched, new_vintage(), pin=False)
     finally:
         (untouched / "fault-test" / "2027-01-15").rmdir()
@@ -192,21 +238,27 @@ def killed_publish(data_copy: Path, step: str) -> None:
 
 
 @pytest.mark.parametrize("step", ["staged", "moved", "listed"])
-def test_a_publish_killed_between_steps_is_recovered_by_the_next_run(data_copy, step, capsys) -> None:
+def test_a_publish_killed_between_steps_is_recovered_by_the_next_run(
+    data_copy, step, capsys
+) -> None:
     before = digests(data_copy)
     killed_publish(data_copy, step)
     left = sorted(set(digests(data_copy)) - set(before))
     after_kill = problems(data_copy)
     if step == "staged":  # hidden staging only: data/ still validates
         assert after_kill == [] and any(name.startswith(".staging-") for name in left)
-    elif step == "moved":  # the folder is in place, the manifest does not list it: validate names it
+    elif (
+        step == "moved"
+    ):  # the folder is in place, the manifest does not list it: validate names it
         assert len(after_kill) == 1
         assert "left by an interrupted publish of fault-test-2027-01-15" in after_kill[0]
         assert "remove data/fault-test/2027-01-15" in after_kill[0]
     else:  # the manifest lists it: published, only the journal is left
         assert after_kill == [] and PUBLISH_JOURNAL in left
 
-    vintage.ensure_unpublished(data_copy, "fault-test", "2027-01-16", "fault-test/2027-01-16/numbers.csv")
+    vintage.ensure_unpublished(
+        data_copy, "fault-test", "2027-01-16", "fault-test/2027-01-16/numbers.csv"
+    )
 
     if step == "listed":
         assert set(digests(data_copy)) - set(before) == {"fault-test/2027-01-15/numbers.csv"}
@@ -221,7 +273,9 @@ def test_a_publish_killed_between_steps_is_recovered_by_the_next_run(data_copy, 
 def test_a_journalled_folder_that_holds_other_files_is_named_not_removed(data_copy) -> None:
     killed_publish(data_copy, "moved")
     (data_copy / "fault-test/2027-01-15/notes.txt").write_text("added by hand")
-    with pytest.raises(RefreshError, match="remove data/fault-test/2027-01-15 if it was never committed"):
+    with pytest.raises(
+        RefreshError, match="remove data/fault-test/2027-01-15 if it was never committed"
+    ):
         vintage.publish(data_copy, new_vintage("2027-01-16"), pin=False)
     assert (data_copy / "fault-test/2027-01-15/notes.txt").is_file()
 
@@ -286,16 +340,28 @@ def test_a_slow_drip_is_stopped_by_the_deadline(publisher, chunked) -> None:
 
 def test_chunked_and_gzip_answers_are_read_whole(publisher) -> None:
     payload = json.dumps({"data": [{"n": i} for i in range(5000)]}).encode()
-    blocks = [gzip.compress(payload)[i : i + 1000] for i in range(0, len(gzip.compress(payload)), 1000)]
+    blocks = [
+        gzip.compress(payload)[i : i + 1000] for i in range(0, len(gzip.compress(payload)), 1000)
+    ]
     publisher.on("/plain", Reply(200, blocks=lambda: [payload[:7], payload[7:]], chunked=True))
-    publisher.on("/zipped", Reply(200, blocks=lambda: blocks, chunked=True, headers={"Content-Encoding": "gzip"}))
+    publisher.on(
+        "/zipped",
+        Reply(200, blocks=lambda: blocks, chunked=True, headers={"Content-Encoding": "gzip"}),
+    )
     assert bounded().get_json(f"{publisher.url}/plain")["data"][-1] == {"n": 4999}
     assert bounded().get_json(f"{publisher.url}/zipped")["data"][-1] == {"n": 4999}
     assert publisher.requests[-1].headers["Accept-Encoding"] == "gzip"
 
 
 def test_a_truncated_gzip_body_is_named(publisher) -> None:
-    publisher.on("/cut", Reply(200, blocks=lambda: [gzip.compress(b"abc" * 1000)[:40]], headers={"Content-Encoding": "gzip"}))
+    publisher.on(
+        "/cut",
+        Reply(
+            200,
+            blocks=lambda: [gzip.compress(b"abc" * 1000)[:40]],
+            headers={"Content-Encoding": "gzip"},
+        ),
+    )
     with pytest.raises(RefreshError, match="truncated response .* gzip body ends early"):
         bounded().get_bytes(f"{publisher.url}/cut")
 
@@ -303,14 +369,27 @@ def test_a_truncated_gzip_body_is_named(publisher) -> None:
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        (401, "HTTP 401 Unauthorized from {url}/q?period=2024: the API key is missing, wrong or expired"),
-        (403, "HTTP 403 Forbidden from {url}/q?period=2024: access refused, usually because the key's call quota"),
-        (429, "HTTP 429 Too Many Requests from {url}/q?period=2024 after 2 attempts: the publisher's rate limit"),
+        (
+            401,
+            "HTTP 401 Unauthorized from {url}/q?period=2024: the API key is missing, wrong or expired",
+        ),
+        (
+            403,
+            "HTTP 403 Forbidden from {url}/q?period=2024: access refused, usually because the key's call quota",
+        ),
+        (
+            429,
+            "HTTP 429 Too Many Requests from {url}/q?period=2024 after 2 attempts: the publisher's rate limit",
+        ),
     ],
 )
-def test_refusals_each_say_what_happened_with_a_readable_address(publisher, status, expected) -> None:
+def test_refusals_each_say_what_happened_with_a_readable_address(
+    publisher, status, expected
+) -> None:
     said = {401: "Access denied due to invalid subscription key.", 403: "Out of call volume quota."}
-    body = json.dumps({"statusCode": status, "message": said.get(status, "Rate limit is exceeded.")})
+    body = json.dumps(
+        {"statusCode": status, "message": said.get(status, "Rate limit is exceeded.")}
+    )
     publisher.on("/q", Reply(status, body.encode(), {"Content-Type": "application/json"}))
     with pytest.raises(RefreshError) as raised:
         bounded().get_bytes(f"{publisher.url}/q?period=2024")
@@ -341,17 +420,29 @@ def other_host() -> Iterator[PublisherServer]:
     server.stop()
 
 
-def keyed(publisher: PublisherServer, monkeypatch: pytest.MonkeyPatch, key: str = KEY) -> ComtradeClient:
+def keyed(
+    publisher: PublisherServer, monkeypatch: pytest.MonkeyPatch, key: str = KEY
+) -> ComtradeClient:
     monkeypatch.setenv(comtrade.API_KEY_ENV, key)
     monkeypatch.setenv(comtrade.BASE_URL_ENV, publisher.url)
     return ComtradeClient.from_environment(bounded())
 
 
-def test_a_redirect_to_another_host_never_receives_the_key(untouched, publisher, other_host, monkeypatch) -> None:
-    publisher.on(comtrade.KEYED_PATH, Reply(302, headers={"Location": f"{other_host.url}/steal?x=1"}))
+def test_a_redirect_to_another_host_never_receives_the_key(
+    untouched, publisher, other_host, monkeypatch
+) -> None:
+    publisher.on(
+        comtrade.KEYED_PATH, Reply(302, headers={"Location": f"{other_host.url}/steal?x=1"})
+    )
     other_host.on_call("/steal", every_code)
     with pytest.raises(RefreshError) as raised:
-        comtrade.refresh(untouched, [2024], pin=True, client=keyed(publisher, monkeypatch), today=date(2027, 1, 15))
+        comtrade.refresh(
+            untouched,
+            [2024],
+            pin=True,
+            client=keyed(publisher, monkeypatch),
+            today=date(2027, 1, 15),
+        )
     message = str(raised.value)
     assert f"redirects to another host ({other_host.url.removeprefix('http://')})" in message
     assert "the redirect was not followed" in message and KEY not in message
@@ -360,10 +451,20 @@ def test_a_redirect_to_another_host_never_receives_the_key(untouched, publisher,
 
 
 def test_a_redirect_on_the_same_host_is_followed(data_copy, publisher, monkeypatch) -> None:
-    publisher.on_call(comtrade.KEYED_PATH, lambda r: Reply(307, headers={"Location": r.raw_path.replace(comtrade.KEYED_PATH, "/moved")}))
+    publisher.on_call(
+        comtrade.KEYED_PATH,
+        lambda r: Reply(
+            307, headers={"Location": r.raw_path.replace(comtrade.KEYED_PATH, "/moved")}
+        ),
+    )
     publisher.on_call("/moved", every_code)
-    comtrade.refresh(data_copy, [2024], pin=False, client=keyed(publisher, monkeypatch), today=date(2027, 1, 15))
-    assert publisher.requests[-1].path == "/moved" and publisher.requests[-1].headers[comtrade.KEY_HEADER] == KEY
+    comtrade.refresh(
+        data_copy, [2024], pin=False, client=keyed(publisher, monkeypatch), today=date(2027, 1, 15)
+    )
+    assert (
+        publisher.requests[-1].path == "/moved"
+        and publisher.requests[-1].headers[comtrade.KEY_HEADER] == KEY
+    )
 
 
 def test_a_keyless_download_may_follow_a_redirect_to_another_host(publisher, other_host) -> None:
@@ -380,7 +481,9 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 
 @pytest.mark.parametrize("debug", [[], ["--debug"]])
 @pytest.mark.parametrize("value", [KEY, "abc"])
-def test_a_malformed_value_echoing_the_key_is_one_line_without_it(untouched, publisher, monkeypatch, capsys, value, debug) -> None:
+def test_a_malformed_value_echoing_the_key_is_one_line_without_it(
+    untouched, publisher, monkeypatch, capsys, value, debug
+) -> None:
     def echo(request) -> Reply:
         reply = json.loads(every_code(request).body)
         reply["data"][0]["primaryValue"] = value
@@ -388,25 +491,35 @@ def test_a_malformed_value_echoing_the_key_is_one_line_without_it(untouched, pub
 
     publisher.on_call(comtrade.KEYED_PATH, echo)
     keyed(publisher, monkeypatch)
-    status, out, err = run_cli([*debug, "--data-dir", str(untouched), "refresh", "comtrade", "--years", "2024"], capsys)
+    status, out, err = run_cli(
+        [*debug, "--data-dir", str(untouched), "refresh", "comtrade", "--years", "2024"], capsys
+    )
     assert status == 1 and KEY not in out + err
     if not debug:
         one_line(err)
 
 
 @pytest.mark.parametrize("padding", ["\r", "\r\n", "  "])
-def test_a_key_with_a_trailing_carriage_return_is_sent_clean(data_copy, publisher, monkeypatch, capsys, padding) -> None:
+def test_a_key_with_a_trailing_carriage_return_is_sent_clean(
+    data_copy, publisher, monkeypatch, capsys, padding
+) -> None:
     publisher.on_call(comtrade.KEYED_PATH, every_code)
     keyed(publisher, monkeypatch, KEY + padding)
-    status, out, err = run_cli(["--data-dir", str(data_copy), "refresh", "comtrade", "--years", "2024"], capsys)
+    status, out, err = run_cli(
+        ["--data-dir", str(data_copy), "refresh", "comtrade", "--years", "2024"], capsys
+    )
     assert status == 0, err
     assert publisher.requests[0].headers[comtrade.KEY_HEADER] == KEY
     assert KEY not in out + err
 
 
-def test_a_key_with_a_control_character_inside_is_refused_in_one_line(untouched, publisher, monkeypatch, capsys) -> None:
+def test_a_key_with_a_control_character_inside_is_refused_in_one_line(
+    untouched, publisher, monkeypatch, capsys
+) -> None:
     keyed(publisher, monkeypatch, KEY[:5] + "\r\n" + KEY[5:])
-    status, out, err = run_cli(["--data-dir", str(untouched), "refresh", "comtrade", "--years", "2024"], capsys)
+    status, out, err = run_cli(
+        ["--data-dir", str(untouched), "refresh", "comtrade", "--years", "2024"], capsys
+    )
     assert status == 1 and "Ocp-Apim-Subscription-Key header's value has a control" in one_line(err)
     assert KEY[5:] not in err and publisher.requests == []
 
@@ -422,13 +535,21 @@ def test_a_key_with_a_control_character_inside_is_refused_in_one_line(untouched,
         (["comtrade", "--years", "2020-20000000"], "'20000000' is not a year"),
         (["comtrade", "--years", "1988-2030"], "2030 is outside 1988–"),
         (["comtrade", "--years", "2024-2020"], "runs backwards"),
-        (["usgs", "--edition", "2027", "--item", "../../../etc/passwd"], "is not a ScienceBase item id"),
+        (
+            ["usgs", "--edition", "2027", "--item", "../../../etc/passwd"],
+            "is not a ScienceBase item id",
+        ),
         (["usgs", "--edition", "2027", "--item", "x?y=1"], "is not a ScienceBase item id"),
         (["usgs", "--edition", "3000", "--item", ITEM], "3000 is outside 1988–"),
-        (["usgs", "--edition", "2027", "--item", ITEM, "--file", "../x.zip"], "is not a plain file name"),
+        (
+            ["usgs", "--edition", "2027", "--item", ITEM, "--file", "../x.zip"],
+            "is not a plain file name",
+        ),
     ],
 )
-def test_hostile_arguments_are_refused_before_any_request(untouched, publisher, monkeypatch, capsys, args, expected) -> None:
+def test_hostile_arguments_are_refused_before_any_request(
+    untouched, publisher, monkeypatch, capsys, args, expected
+) -> None:
     monkeypatch.setenv(comtrade.BASE_URL_ENV, publisher.url)
     monkeypatch.setenv("SCIENCEBASE_BASE_URL", publisher.url)
     with pytest.raises(SystemExit) as exited:
@@ -446,7 +567,10 @@ def test_a_span_of_years_is_bounded() -> None:
 
 def test_an_item_id_is_percent_encoded_into_one_path_segment() -> None:
     client = ScienceBaseClient(base_url="https://www.sciencebase.gov")
-    assert client.item_url("../x?y=1#z") == "https://www.sciencebase.gov/catalog/item/..%2Fx%3Fy%3D1%23z"
+    assert (
+        client.item_url("../x?y=1#z")
+        == "https://www.sciencebase.gov/catalog/item/..%2Fx%3Fy%3D1%23z"
+    )
 
 
 def broken(data_dir: Path, how: str) -> None:
@@ -457,19 +581,30 @@ def broken(data_dir: Path, how: str) -> None:
         manifest_path.write_text("[]")
     else:  # the files the refresh and the diff read
         found = read_manifest(data_dir)
-        for resource in (found.resolve("critical-mineral-hs-concordance"), found.resolve("usgs-mcs-world", "2026")):
+        for resource in (
+            found.resolve("critical-mineral-hs-concordance"),
+            found.resolve("usgs-mcs-world", "2026"),
+        ):
             (data_dir / resource.path).unlink()
             if how == "file is a folder":
                 (data_dir / resource.path).mkdir()
 
 
-@pytest.mark.parametrize("how", ["invalid JSON", "no resources", "pinned file missing", "file is a folder"])
+@pytest.mark.parametrize(
+    "how", ["invalid JSON", "no resources", "pinned file missing", "file is a folder"]
+)
 @pytest.mark.parametrize(
     "command",
-    [["validate"], ["refresh", "comtrade", "--years", "2024"], ["diff", "usgs-mcs-world", "2025", "2026"]],
+    [
+        ["validate"],
+        ["refresh", "comtrade", "--years", "2024"],
+        ["diff", "usgs-mcs-world", "2025", "2026"],
+    ],
     ids=["validate", "refresh", "diff"],
 )
-def test_a_broken_data_folder_is_one_line_for_every_command(data_copy, publisher, monkeypatch, capsys, how, command) -> None:
+def test_a_broken_data_folder_is_one_line_for_every_command(
+    data_copy, publisher, monkeypatch, capsys, how, command
+) -> None:
     monkeypatch.setenv(comtrade.BASE_URL_ENV, publisher.url)
     monkeypatch.delenv(comtrade.API_KEY_ENV, raising=False)
     publisher.on_call(comtrade.PREVIEW_PATH, every_code)
@@ -485,10 +620,16 @@ def test_a_broken_data_folder_is_one_line_for_every_command(data_copy, publisher
         assert "datapackage.json is not valid JSON" in err and "at line" in err
 
 
-def test_no_data_folder_above_the_working_directory_is_one_line(tmp_path, monkeypatch, capsys) -> None:
+def test_no_data_folder_above_the_working_directory_is_one_line(
+    tmp_path, monkeypatch, capsys
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MINERAL_REPORT_DATA", raising=False)
-    for command in (["validate"], ["refresh", "comtrade", "--years", "2024"], ["diff", "x", "1", "2"]):
+    for command in (
+        ["validate"],
+        ["refresh", "comtrade", "--years", "2024"],
+        ["diff", "x", "1", "2"],
+    ):
         status, _, err = run_cli(command, capsys)
         assert status == 1 and f"no data/{MANIFEST_NAME} found above" in one_line(err)
 
@@ -497,13 +638,19 @@ def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MINERAL_REPORT_DATA", raising=False)
     status, _, err = run_cli(["--debug", "validate"], capsys)
-    assert status == 1 and "Traceback" in err and err.strip().endswith("set MINERAL_REPORT_DATA to the report's data folder")
+    assert (
+        status == 1
+        and "Traceback" in err
+        and err.strip().endswith("set MINERAL_REPORT_DATA to the report's data folder")
+    )
 
 
 # -- the same-day second run ---------------------------------------------------------------
 
 
-def test_a_second_same_day_comtrade_run_says_the_data_are_already_published(data_copy, publisher, monkeypatch, capsys) -> None:
+def test_a_second_same_day_comtrade_run_says_the_data_are_already_published(
+    data_copy, publisher, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv(comtrade.BASE_URL_ENV, publisher.url)
     monkeypatch.delenv(comtrade.API_KEY_ENV, raising=False)
     publisher.on_call(comtrade.PREVIEW_PATH, every_code)
@@ -513,7 +660,10 @@ def test_a_second_same_day_comtrade_run_says_the_data_are_already_published(data
     status, out, _ = run_cli(command, capsys)
     today = date.today().isoformat()
     assert status == 0
-    assert f"identical data are already published as data/comtrade/{today}/india_imports_by_hs.csv" in out
+    assert (
+        f"identical data are already published as data/comtrade/{today}/india_imports_by_hs.csv"
+        in out
+    )
     assert digests(data_copy) == before
     status, out, _ = run_cli([*command[:-1], "2023-2024"], capsys)
     assert status == 0 and f"data/comtrade/{today}-2/india_imports_by_hs.csv" in out

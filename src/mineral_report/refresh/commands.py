@@ -29,7 +29,7 @@ def _year(text: str, last: int) -> int:
 
 
 def parse_years(text: str, today: date | None = None) -> list[int]:
-    """"2020-2024" or "2020,2022" → the years, each from 1988 to this year, at most 40 of them."""
+    """ "2020-2024" or "2020,2022" → the years, each from 1988 to this year, at most 40 of them."""
     this_year = (today or date.today()).year
     years: set[int] = set()
     for part in text.split(","):
@@ -91,7 +91,9 @@ def _refresh_comtrade(args: argparse.Namespace) -> int:
 
 def _refresh_usgs(args: argparse.Namespace) -> int:
     try:
-        resource = usgs.refresh(_data_dir(args), args.edition, args.item, pin=args.pin, file_name=args.file)
+        resource = usgs.refresh(
+            _data_dir(args), args.edition, args.item, pin=args.pin, file_name=args.file
+        )
     except AlreadyPublished as published:
         return _already(published)
     return _published(resource, args.pin)
@@ -105,23 +107,40 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    refresh = commands.add_parser("refresh", help="fetch fresh data from a publisher as a new vintage")
+    refresh = commands.add_parser(
+        "refresh", help="fetch fresh data from a publisher as a new vintage"
+    )
     sources = refresh.add_subparsers(dest="source", required=True)
 
     from_comtrade = sources.add_parser(
         "comtrade",
         help="India's imports of the HS basket from UN Comtrade (COMTRADE_BASE_URL, COMTRADE_API_KEY)",
     )
-    from_comtrade.add_argument("--years", type=parse_years, required=True, help=f"e.g. 2020-2024 (from {FIRST_YEAR}, at most {MAX_YEARS} years)")
-    from_comtrade.add_argument("--pin", action="store_true", help="make the book use the new vintage")
+    from_comtrade.add_argument(
+        "--years",
+        type=parse_years,
+        required=True,
+        help=f"e.g. 2020-2024 (from {FIRST_YEAR}, at most {MAX_YEARS} years)",
+    )
+    from_comtrade.add_argument(
+        "--pin", action="store_true", help="make the book use the new vintage"
+    )
     from_comtrade.set_defaults(run=_refresh_comtrade)
 
     from_usgs = sources.add_parser(
         "usgs", help="USGS MCS world data from a ScienceBase data release (SCIENCEBASE_BASE_URL)"
     )
-    from_usgs.add_argument("--edition", type=parse_edition, required=True, help="MCS edition, e.g. 2026")
-    from_usgs.add_argument("--item", type=parse_item, required=True, help="ScienceBase item id of the data release")
-    from_usgs.add_argument("--file", type=parse_file_name, help="file name on the item (default World_Data_Release_MCS_<edition>.zip)")
+    from_usgs.add_argument(
+        "--edition", type=parse_edition, required=True, help="MCS edition, e.g. 2026"
+    )
+    from_usgs.add_argument(
+        "--item", type=parse_item, required=True, help="ScienceBase item id of the data release"
+    )
+    from_usgs.add_argument(
+        "--file",
+        type=parse_file_name,
+        help="file name on the item (default World_Data_Release_MCS_<edition>.zip)",
+    )
     from_usgs.add_argument("--pin", action="store_true", help="make the book use the new vintage")
     from_usgs.set_defaults(run=_refresh_usgs)
 
@@ -131,5 +150,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     diff.add_argument("new", metavar="new_vintage")
     diff.add_argument("--markdown", action="store_true", help="Markdown tables for the book")
     diff.add_argument("--key", help="comma-separated key columns (default: per dataset)")
-    diff.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, help="relative, for numbers")
+    diff.add_argument(
+        "--tolerance", type=float, default=DEFAULT_TOLERANCE, help="relative, for numbers"
+    )
     diff.set_defaults(run=_diff)

@@ -94,6 +94,11 @@ def scrub_secrets(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Text safe to show: URLs redacted, ``secrets`` and credential-like variables removed."""
+    return scrub_secrets(_URL.sub(_redact_match, text), (*secrets, *environment_secrets()))
+
+
 def _shorten(value: str) -> str:
     return value if len(value) <= SHOWN_VALUE_CHARS else value[:SHOWN_VALUE_CHARS] + "…"
 
@@ -175,8 +180,7 @@ class HttpClient:
 
     def scrub(self, text: str) -> str:
         """Text safe to show: URLs' credential parameters redacted, known secrets removed."""
-        cleaned = _URL.sub(_redact_match, text)
-        return scrub_secrets(cleaned, (*self.secrets, *environment_secrets()))
+        return scrub(text, self.secrets)
 
     def get_bytes(self, url: str, headers: Mapping[str, str] | None = None) -> bytes:
         sent = self._checked_headers(
@@ -243,7 +247,9 @@ class HttpClient:
             location = answer.headers.get("Location", "").strip()
             if not location:
                 raise RefreshError(
-                    self.scrub(f"HTTP {answer.status} from {redact_url(current)} names no new address")
+                    self.scrub(
+                        f"HTTP {answer.status} from {redact_url(current)} names no new address"
+                    )
                 )
             target = urljoin(current, location)
             if _origin(target) != _origin(current) and self._carries_credentials(headers):
@@ -254,7 +260,9 @@ class HttpClient:
                     )
                 )
             current = target
-        raise RefreshError(self.scrub(f"more than {MAX_REDIRECTS} redirects from {redact_url(url)}"))
+        raise RefreshError(
+            self.scrub(f"more than {MAX_REDIRECTS} redirects from {redact_url(url)}")
+        )
 
     def _checked_answer(self, answer: _Answer, url: str) -> bytes:
         shown = redact_url(url)
@@ -278,7 +286,9 @@ class HttpClient:
             retry_after = answer.headers.get("Retry-After", "").strip()
             wait = min(float(retry_after), self.max_wait_seconds) if retry_after.isdigit() else None
             raise _Retry(
-                head, f": the publisher's rate limit still applies; wait and run the refresh again{said}", wait
+                head,
+                f": the publisher's rate limit still applies; wait and run the refresh again{said}",
+                wait,
             )
         if status >= 500:
             raise _Retry(head, f": the publisher's server failed{said}")
@@ -354,12 +364,16 @@ class HttpClient:
                     raise RefreshError(self.scrub(self._deadline_message(shown))) from None
                 got = len(error.partial)
                 of = f" of {got + error.expected} bytes" if error.expected else ""
-                raise RefreshError(self.scrub(f"truncated response from {shown}: got {got}{of}")) from None
+                raise RefreshError(
+                    self.scrub(f"truncated response from {shown}: got {got}{of}")
+                ) from None
             except (OSError, http.client.HTTPException) as error:
                 if expired.is_set():
                     raise RefreshError(self.scrub(self._deadline_message(shown))) from None
                 raise RefreshError(
-                    self.scrub(f"connection to {host_of(url)} failed while reading {shown}: {error!r}")
+                    self.scrub(
+                        f"connection to {host_of(url)} failed while reading {shown}: {error!r}"
+                    )
                 ) from None
             if expired.is_set():
                 raise RefreshError(self.scrub(self._deadline_message(shown)))
@@ -374,10 +388,14 @@ class HttpClient:
         cap = self.max_bytes if whole else BODY_EXCERPT_CHARS * 4
         declared = (response.getheader("Content-Length") or "").strip()
         if whole and declared.isdigit() and int(declared) > cap:
-            raise RefreshError(self.scrub(self._size_message(shown, f"it announces {int(declared):,} bytes")))
+            raise RefreshError(
+                self.scrub(self._size_message(shown, f"it announces {int(declared):,} bytes"))
+            )
         encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
         if encoding not in {"identity", "gzip", "x-gzip"}:
-            raise RefreshError(self.scrub(f"the answer from {shown} is {encoding}-encoded, which is not supported"))
+            raise RefreshError(
+                self.scrub(f"the answer from {shown} is {encoding}-encoded, which is not supported")
+            )
         decoder = zlib.decompressobj(wbits=31) if encoding != "identity" else None
         blocks: list[bytes] = []
         size = received = 0
@@ -390,23 +408,33 @@ class HttpClient:
                 try:
                     block = decoder.decompress(block, cap - size + 1)
                     while decoder.unconsumed_tail and len(block) <= cap - size:
-                        block += decoder.decompress(decoder.unconsumed_tail, cap - size - len(block) + 1)
+                        block += decoder.decompress(
+                            decoder.unconsumed_tail, cap - size - len(block) + 1
+                        )
                 except zlib.error as error:
-                    raise RefreshError(self.scrub(f"the gzip body from {shown} is damaged ({error})")) from None
+                    raise RefreshError(
+                        self.scrub(f"the gzip body from {shown} is damaged ({error})")
+                    ) from None
             size += len(block)
             if size > cap:
                 if not whole:
                     blocks.append(block)
                     break
-                raise RefreshError(self.scrub(self._size_message(shown, f"stopped after {received:,} bytes")))
+                raise RefreshError(
+                    self.scrub(self._size_message(shown, f"stopped after {received:,} bytes"))
+                )
             blocks.append(block)
         missing = response.length  # what a Content-Length promised and never came
         if whole and missing:
             raise RefreshError(
-                self.scrub(f"truncated response from {shown}: got {received} of {received + missing} bytes")
+                self.scrub(
+                    f"truncated response from {shown}: got {received} of {received + missing} bytes"
+                )
             )
         if whole and decoder is not None and not decoder.eof:
-            raise RefreshError(self.scrub(f"truncated response from {shown}: the gzip body ends early"))
+            raise RefreshError(
+                self.scrub(f"truncated response from {shown}: the gzip body ends early")
+            )
         return b"".join(blocks)[:cap]
 
     def _size_message(self, shown: str, detail: str) -> str:

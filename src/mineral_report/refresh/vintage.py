@@ -132,7 +132,9 @@ def data_lock(data_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]
     try:
         handle = os.open(data_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as error:
-        raise RefreshError(f"cannot open the data folder {data_dir}: {error.strerror or error}") from None
+        raise RefreshError(
+            f"cannot open the data folder {data_dir}: {error.strerror or error}"
+        ) from None
     try:
         give_up = time.monotonic() + wait
         while True:
@@ -185,14 +187,17 @@ def _roll_back(data_dir: Path, journal: Path) -> list[str]:
             "check that no vintage folder is missing from data/datapackage.json, then delete it"
         ) from None
     listed = any(
-        r["name"] == name and r["path"] == relative for r in read_raw_manifest(data_dir)["resources"]
+        r["name"] == name and r["path"] == relative
+        for r in read_raw_manifest(data_dir)["resources"]
     )
     done = []
     if not listed:
         target, file = data_dir / folder, data_dir / relative
         if target.exists():
             contents = sorted(p.relative_to(target).as_posix() for p in target.rglob("*"))
-            if contents != [PurePosixPath(relative).name] or sha256_of(file) != record.get("sha256"):
+            if contents != [PurePosixPath(relative).name] or sha256_of(file) != record.get(
+                "sha256"
+            ):
                 raise RefreshError(
                     f"an interrupted refresh of {name} left data/{folder}, which now holds other "
                     f"files; remove data/{folder} if it was never committed, then data/{PUBLISH_JOURNAL}"
@@ -216,7 +221,9 @@ def _refuse_identical(raw_manifest: dict[str, Any], new: NewVintage) -> None:
         if raw["dataset"] == new.dataset and raw.get("hash") == digest:
             pinned = raw_manifest.get("pinned", {}).get(new.dataset)
             vintages = pinned if isinstance(pinned, list) else [pinned]
-            raise AlreadyPublished(Resource.from_json(raw), str(raw["vintage"]) in map(str, vintages))
+            raise AlreadyPublished(
+                Resource.from_json(raw), str(raw["vintage"]) in map(str, vintages)
+            )
 
 
 def _refuse_stray(data_dir: Path, raw_manifest: dict[str, Any], folder: PurePosixPath) -> None:
@@ -244,7 +251,9 @@ def _free_name(data_dir: Path, raw_manifest: dict[str, Any], new: NewVintage) ->
                 candidate = replace(candidate, corrects=previous)
             return candidate
         previous = vintage
-    raise RefreshError(f"{new.dataset} already has {MAX_SAME_NAME_VINTAGES} vintages named {new.vintage}-<n>")
+    raise RefreshError(
+        f"{new.dataset} already has {MAX_SAME_NAME_VINTAGES} vintages named {new.vintage}-<n>"
+    )
 
 
 def _write(
@@ -328,7 +337,9 @@ def _existing_schema(raw_manifest: dict[str, Any], dataset: str) -> dict[str, An
     return copy.deepcopy(earlier[-1]["schema"]) if earlier else None
 
 
-def _manifest_entry(raw_manifest: dict[str, Any], new: NewVintage, accessed: date) -> dict[str, Any]:
+def _manifest_entry(
+    raw_manifest: dict[str, Any], new: NewVintage, accessed: date
+) -> dict[str, Any]:
     return {
         "name": new.resource_name,
         "dataset": new.dataset,
