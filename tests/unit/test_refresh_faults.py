@@ -136,6 +136,13 @@ def test_two_refresh_commands_at_once_both_publish(data_copy, publisher) -> None
     assert problems(data_copy) == []
 
 
+def test_a_publish_waits_for_the_lock_and_says_so_when_it_gives_up(untouched, monkeypatch) -> None:
+    monkeypatch.setattr(vintage, "LOCK_WAIT_SECONDS", 0.3)
+    with vintage.data_lock(untouched):
+        with pytest.raises(RefreshError, match="another refresh has been writing to .* for more than 0.3 s"):
+            vintage.publish(untouched, new_vintage(), pin=False)
+
+
 def test_two_same_day_publishes_get_distinct_vintages(data_copy) -> None:
     threads = [
         threading.Thread(target=vintage.publish, args=(data_copy, new_vintage(rows=rows), False))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import fcntl
 import hashlib
 import io
 import json
@@ -49,6 +48,11 @@ from mineral_report.data.manifest import (
 )
 from mineral_report.data.validate import PUBLISH_JOURNAL, read_resource
 from mineral_report.refresh.errors import RefreshError
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: reading and validating work, publishing does not
+    fcntl = None  # type: ignore[assignment]
 
 STAGING_PREFIX = ".staging-"
 TEMPORARY_INFIX = ".partial-"
@@ -127,14 +131,17 @@ def ensure_unpublished(data_dir: Path, dataset: str, vintage: str, path: str) ->
 
 
 @contextmanager
-def data_lock(data_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+def data_lock(data_dir: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the one lock of everything that writes ``data_dir``, waiting at most ``wait`` s."""
+    if fcntl is None:
+        raise RefreshError("publishing a vintage needs a POSIX system (Linux or macOS) to lock data/")
     try:
         handle = os.open(data_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as error:
         raise RefreshError(
             f"cannot open the data folder {data_dir}: {error.strerror or error}"
         ) from None
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
     try:
         give_up = time.monotonic() + wait
         while True:
