@@ -15,8 +15,8 @@ import pytest
 
 @dataclass
 class Reply:
-    """One answer. ``blocks`` streams the body instead (endless or slow answers), unless
-    ``chunked`` with Content-Length omitted, then closing the connection."""
+    """One answer. ``blocks`` streams the body block by block instead of ``body`` (endless or
+    slow answers): chunked if ``chunked``, else with no Content-Length, ended by closing."""
 
     status: int = 200
     body: bytes = b""
