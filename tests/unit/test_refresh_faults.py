@@ -139,7 +139,9 @@ def test_two_refresh_commands_at_once_both_publish(data_copy, publisher) -> None
 def test_a_publish_waits_for_the_lock_and_says_so_when_it_gives_up(untouched, monkeypatch) -> None:
     monkeypatch.setattr(vintage, "LOCK_WAIT_SECONDS", 0.3)
     with vintage.data_lock(untouched):
-        with pytest.raises(RefreshError, match="another refresh has been writing to .* for more than 0.3 s"):
+        with pytest.raises(
+            RefreshError, match="another refresh has been writing to .* for more than 0.3 s"
+        ):
             vintage.publish(untouched, new_vintage(), pin=False)
 
 
@@ -163,11 +165,22 @@ def test_identical_data_are_not_published_twice(data_copy) -> None:
     before = digests(data_copy)
     with pytest.raises(AlreadyPublished) as raised:
         vintage.publish(data_copy, new_vintage("2027-01-16"), pin=True)
-    assert (
-        "identical data are already published as data/fault-test/2027-01-15/numbers.csv (pinned)"
-        in str(raised.value)
+    assert str(raised.value) == (
+        "identical data are already published as data/fault-test/2027-01-15/numbers.csv "
+        "(pinned; nothing was written)"
     )
     assert digests(data_copy) == before
+
+
+def test_identical_data_asked_to_be_pinned_pin_the_published_vintage(data_copy) -> None:
+    vintage.publish(data_copy, new_vintage(), pin=False)
+    with pytest.raises(AlreadyPublished, match="not pinned; nothing was written"):
+        vintage.publish(data_copy, new_vintage("2027-01-16"), pin=False)
+    with pytest.raises(AlreadyPublished, match=r"\(it is now pinned, the manifest's only change\)"):
+        vintage.publish(data_copy, new_vintage("2027-01-16"), pin=True)
+    found = read_manifest(data_copy)
+    assert found.pinned["fault-test"] == "2027-01-15"
+    assert [r.vintage for r in found.vintages("fault-test")] == ["2027-01-15"]
 
 
 def test_a_changed_edition_becomes_a_correction_vintage_and_takes_its_pin(data_copy) -> None:

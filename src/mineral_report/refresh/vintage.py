@@ -43,6 +43,7 @@ from mineral_report.data.manifest import (
     Manifest,
     Resource,
     pin_vintage,
+    pinned_vintages,
     read_raw_manifest,
     sha256_of,
 )
@@ -61,14 +62,22 @@ MAX_SAME_NAME_VINTAGES = 99
 
 
 class AlreadyPublished(RefreshError):
-    """The new data are byte-identical to a published vintage: nothing was written."""
+    """The new data are byte-identical to a published vintage: no new vintage was written.
 
-    def __init__(self, resource: Resource, pinned: bool):
+    ``pinned`` is "pinned", "not pinned", or "now pinned" when the refresh asked for a pin and
+    pinning the published vintage was the only change made.
+    """
+
+    def __init__(self, resource: Resource, pinned: str):
         self.resource = resource
         self.pinned = pinned
-        state = "pinned" if pinned else "not pinned"
+        outcome = (
+            "it is now pinned, the manifest's only change"
+            if pinned == "now pinned"
+            else f"{pinned}; nothing was written"
+        )
         super().__init__(
-            f"identical data are already published as data/{resource.path} ({state}); nothing was written"
+            f"identical data are already published as data/{resource.path} ({outcome})"
         )
 
 
@@ -112,7 +121,7 @@ def publish(data_dir: Path, new: NewVintage, pin: bool, accessed: date | None = 
     with data_lock(data_dir):
         _say(recover(data_dir))
         raw_manifest = read_raw_manifest(data_dir)
-        _refuse_identical(raw_manifest, new)
+        _refuse_identical(data_dir, raw_manifest, new, pin)
         new = _free_name(data_dir, raw_manifest, new)
         entry = _manifest_entry(raw_manifest, new, accessed or date.today())
         _write(data_dir, raw_manifest, new, entry, pin)
@@ -134,7 +143,9 @@ def ensure_unpublished(data_dir: Path, dataset: str, vintage: str, path: str) ->
 def data_lock(data_dir: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the one lock of everything that writes ``data_dir``, waiting at most ``wait`` s."""
     if fcntl is None:
-        raise RefreshError("publishing a vintage needs a POSIX system (Linux or macOS) to lock data/")
+        raise RefreshError(
+            "publishing a vintage needs a POSIX system (Linux or macOS) to lock data/"
+        )
     try:
         handle = os.open(data_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as error:
@@ -222,15 +233,21 @@ def _say(lines: Iterable[str]) -> None:
         print(f"mineral-report: {line}", file=sys.stderr)
 
 
-def _refuse_identical(raw_manifest: dict[str, Any], new: NewVintage) -> None:
+def _refuse_identical(
+    data_dir: Path, raw_manifest: dict[str, Any], new: NewVintage, pin: bool
+) -> None:
+    """Stop if a vintage of the dataset holds exactly these bytes; pin it if a pin was asked."""
     digest = "sha256:" + hashlib.sha256(new.content).hexdigest()
     for raw in raw_manifest["resources"]:
-        if raw["dataset"] == new.dataset and raw.get("hash") == digest:
-            pinned = raw_manifest.get("pinned", {}).get(new.dataset)
-            vintages = pinned if isinstance(pinned, list) else [pinned]
-            raise AlreadyPublished(
-                Resource.from_json(raw), str(raw["vintage"]) in map(str, vintages)
-            )
+        if raw["dataset"] != new.dataset or raw.get("hash") != digest:
+            continue
+        resource = Resource.from_json(raw)
+        if resource.vintage in pinned_vintages(raw_manifest.get("pinned", {}).get(new.dataset, [])):
+            raise AlreadyPublished(resource, "pinned")
+        if not pin:
+            raise AlreadyPublished(resource, "not pinned")
+        write_atomically(data_dir / MANIFEST_NAME, _manifest_text(_pinned(raw_manifest, raw)))
+        raise AlreadyPublished(resource, "now pinned")
 
 
 def _refuse_stray(data_dir: Path, raw_manifest: dict[str, Any], folder: PurePosixPath) -> None:
@@ -385,9 +402,15 @@ def _validate_staged(staging: Path, file_name: str, entry: dict[str, Any]) -> No
 def _with_resource(raw_manifest: dict[str, Any], entry: dict[str, Any], pin: bool) -> str:
     updated = copy.deepcopy(raw_manifest)
     updated["resources"].append(entry)
-    if pin:
-        try:
-            updated = pin_vintage(updated, entry["dataset"], entry["vintage"])
-        except ValueError as error:
-            raise RefreshError(str(error)) from None
-    return json.dumps(updated, indent=2, ensure_ascii=False) + "\n"
+    return _manifest_text(_pinned(updated, entry) if pin else updated)
+
+
+def _pinned(raw_manifest: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return pin_vintage(raw_manifest, entry["dataset"], str(entry["vintage"]))
+    except ValueError as error:
+        raise RefreshError(str(error)) from None
+
+
+def _manifest_text(raw_manifest: dict[str, Any]) -> str:
+    return json.dumps(raw_manifest, indent=2, ensure_ascii=False) + "\n"
