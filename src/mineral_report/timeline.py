@@ -45,3 +45,22 @@ def dialogue_to_delivery(events: pd.DataFrame) -> pd.DataFrame:
         ["date", "forum", "summary", "outcome_status", "delivered", "confirmation"]
     ]
     return table.sort_values("date", ascending=False).reset_index(drop=True)
+
+
+def company_deals(events: pd.DataFrame) -> pd.DataFrame:
+    """India–Russia company deals, each counted once however many events it took.
+
+    Events are grouped by their ``deal`` name (a signing and its completion are one deal),
+    whatever forum they happened at. A deal is delivered when at least one of its events has a
+    confirmed, signed or implemented outcome.
+    """
+    deals = events[events["india_russia"] & (events["category"] == "company deal")]
+    if deals["deal"].isna().any():
+        missing = deals.loc[deals["deal"].isna(), "event_id"].tolist()
+        raise ValueError(f"company-deal events without a deal name: {', '.join(missing)}")
+    delivered = deals["outcome_status"].isin(DELIVERED) & (deals["confirmation"] == "confirmed")
+    table = deals.assign(delivered=delivered).groupby("deal").agg(
+        first_date=("date", "min"), last_date=("date", "max"), events=("event_id", "size"), delivered=("delivered", "any"),
+    )
+    return table.sort_values("first_date").reset_index()
+

@@ -1,0 +1,82 @@
+"""What to watch: open items whose status the report must not present as current once stale.
+
+Each item carries the date its sources were last searched (``last_checked``) and the date by
+which they must be searched again (``recheck_by``). On a build after the re-check date, or
+after a measure's own end date when the last search came before it, the item's status is shown
+as the last one recorded, with the date it has not been re-checked since.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pandas as pd
+
+TODAY_VARIABLE = "MINERAL_REPORT_TODAY"
+
+
+def build_date() -> date:
+    """The date the book is built: today, unless MINERAL_REPORT_TODAY (YYYY-MM-DD) says otherwise."""
+    fixed = os.environ.get(TODAY_VARIABLE)
+    return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def _day(value: pd.Timestamp) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def is_stale(item: pd.Series, today: date) -> bool:
+    """True when the re-check date has passed, or the measure ended after the last search."""
+    now = pd.Timestamp(today)
+    if now > item["recheck_by"]:
+        return True
+    expires = item["expires"]
+    return bool(pd.notna(expires) and item["last_checked"] < expires <= now)
+
+
+def status_text(item: pd.Series, today: date) -> str:
+    """The status as the page states it on ``today``."""
+    if is_stale(item, today):
+        return (f"Not re-checked since {_day(item['last_checked'])}. Last recorded status, which may no "
+                f"longer hold: {item['status']}")
+    return f"{item['status']} (checked {_day(item['last_checked'])})"
+
+
+def _source_line(rows: pd.DataFrame) -> str:
+    parts = []
+    for _, row in rows.iterrows():
+        dated = f", {row['published']}" if pd.notna(row["published"]) else ""
+        parts.append(f"[{row['publisher']}{dated}]({row['url']})")
+    return "; ".join(parts)
+
+
+def watch_table(items: pd.DataFrame, sources: pd.DataFrame, today: date) -> pd.DataFrame:
+    """One row per item, soonest re-check first, with the status as it may be stated today."""
+    unknown = set(sources["item_id"]) - set(items["item_id"])
+    if unknown:
+        raise ValueError(f"watch sources name items that do not exist: {', '.join(sorted(unknown))}")
+    bare = set(items["item_id"]) - set(sources["item_id"])
+    if bare:
+        raise ValueError(f"watch items without a source: {', '.join(sorted(bare))}")
+    ordered = items.sort_values(["recheck_by", "item_id"])
+    return pd.DataFrame({
+        "item_id": ordered["item_id"],
+        "topic": ordered["topic"],
+        "decision_pending": ordered["decision_pending"],
+        "status": [status_text(row, today) for _, row in ordered.iterrows()],
+        "stale": [is_stale(row, today) for _, row in ordered.iterrows()],
+        "why_it_matters": ordered["why_it_matters"],
+        "recheck_by": ordered["recheck_by"].map(_day),
+        "sources": [_source_line(sources[sources["item_id"] == item]) for item in ordered["item_id"]],
+    }).reset_index(drop=True)
+
+
+def watch_markdown(table: pd.DataFrame) -> str:
+    """The watch list as Markdown for the landing page: one bullet per item."""
+    lines = []
+    for _, row in table.iterrows():
+        lines.append(f"- **{row['topic']}.** *Pending:* {row['decision_pending']} *Status:* {row['status']} "
+                     f"*Why it matters for India:* {row['why_it_matters']} *Re-check by:* {row['recheck_by']}. "
+                     f"*Sources:* {row['sources']}.")
+    return "\n".join(lines)
