@@ -1,0 +1,69 @@
+"""What to watch: a status past its re-check date is never stated as current."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+import mineral_report as report
+from mineral_report import watch
+
+VINTAGE = "2026-12-01"  # watch-items and watch-sources
+
+
+@pytest.fixture(scope="module")
+def items() -> pd.DataFrame:
+    return report.load("watch-items", VINTAGE)
+
+
+@pytest.fixture(scope="module")
+def sources() -> pd.DataFrame:
+    return report.load("watch-sources", VINTAGE)
+
+
+def test_the_required_items_are_on_the_list(items) -> None:
+    topics = " ".join(items["topic"])
+    for word in ("October 2025", "gallium", "annual summit", "magnet scheme", "Giredmet", "Russian oil", "Rosatom"):
+        assert word in topics
+    assert (items["recheck_by"] >= items["last_checked"]).all()
+
+
+def test_on_the_build_date_every_status_is_current(items, sources) -> None:
+    table = watch.watch_table(items, sources, date(2026, 12, 1))
+    assert not table["stale"].any()
+    assert table["status"].str.endswith("(checked 1 December 2026)").all()
+
+
+def test_after_its_recheck_date_a_status_says_it_was_not_rechecked(items, sources) -> None:
+    table = watch.watch_table(items, sources, date(2027, 1, 1)).set_index("item_id")
+    assert table.at["W01", "stale"] and not table.at["W05", "stale"]
+    assert table.at["W01", "status"].startswith("Not re-checked since 1 December 2026.")
+    assert "(checked" not in table.at["W01", "status"]
+
+
+def test_a_measure_that_ended_after_the_last_search_is_stale() -> None:
+    item = pd.Series({"recheck_by": pd.Timestamp("2026-12-31"), "expires": pd.Timestamp("2026-11-10"),
+                      "last_checked": pd.Timestamp("2026-11-01"), "status": "Suspended."})
+    assert watch.is_stale(item, date(2026, 11, 20))
+    assert not watch.is_stale(item, date(2026, 11, 5))
+
+
+def test_every_item_has_a_source_and_every_source_an_item(items, sources) -> None:
+    with pytest.raises(ValueError, match="without a source: W01"):
+        watch.watch_table(items, sources[sources["item_id"] != "W01"], date(2026, 12, 1))
+    stray = pd.concat([sources, sources.head(1).assign(item_id="W99")])
+    with pytest.raises(ValueError, match="do not exist: W99"):
+        watch.watch_table(items, stray, date(2026, 12, 1))
+
+
+def test_the_landing_list_links_its_sources(items, sources) -> None:
+    text = watch.watch_markdown(watch.watch_table(items, sources, date(2026, 12, 1)))
+    assert text.count("\n- ") == len(items) - 1
+    assert "](https://pib.gov.in/PressReleasePage.aspx?PRID=2261399)" in text
+
+
+def test_the_build_date_can_be_fixed(monkeypatch) -> None:
+    monkeypatch.setenv(watch.TODAY_VARIABLE, "2027-01-05")
+    assert watch.build_date() == date(2027, 1, 5)
