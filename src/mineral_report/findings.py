@@ -54,11 +54,21 @@ def russia_as_supplier(observations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "good": ranks["mineral"],
         "place": ranks["value"].astype(int),
-        "period": ranks["period"],
+        "period": [period_label(p, t) for p, t in zip(ranks["period"], ranks["period_type"])],
         "what the source says": ranks["quote_summary"],
         "carried by": ranks["publisher"],
         "observation": ranks["observation_id"],
     }).sort_values(["place", "good"]).reset_index(drop=True)
+
+
+def period_label(period: str, period_type: str) -> str:
+    """A run of whole fiscal years given in months ('2019-04 to 2024-03') as '2019-20 to 2023-24'."""
+    if period_type == "months":
+        start, _, end = period.partition(" to ")
+        if start.endswith("-04") and end.endswith("-03"):
+            first, last = int(start[:4]), int(end[:4]) - 1
+            return f"{first}-{(first + 1) % 100:02d} to {last}-{(last + 1) % 100:02d}"
+    return period
 
 
 def ordinal(number: int) -> str:
@@ -80,3 +90,14 @@ def reserve_change(revisions: pd.DataFrame, iso3: str) -> dict[str, object]:
         "current_edition": int(current["edition"]), "current_mt": float(current["value"]) / 1e6,
         "change_share": (float(current["value"]) / float(first["value"]) - 1) * 100,
     }
+
+
+def readable(table: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> pd.DataFrame:
+    """A table for the page: the chosen columns under readable headers, numbers formatted,
+    missing cells shown as a dash. ``formats`` maps a column to a format spec such as ',.0f'."""
+    formats = formats or {}
+    view = table[list(columns)].copy()
+    for column, spec in formats.items():
+        view[column] = view[column].map(lambda value, spec=spec: "—" if pd.isna(value) else format(value, spec))
+    view = view.astype(object).where(view.notna(), "—")
+    return view.rename(columns=columns).reset_index(drop=True)

@@ -64,3 +64,13 @@ def company_deals(events: pd.DataFrame) -> pd.DataFrame:
     )
     return table.sort_values("first_date").reset_index()
 
+
+
+def company_deals_for_page(deals: pd.DataFrame) -> pd.DataFrame:
+    """The company-deal table under readable headers, dates as YYYY-MM-DD."""
+    from mineral_report.findings import readable
+
+    shown = deals.assign(first=deals["first_date"].dt.strftime("%Y-%m-%d"), last=deals["last_date"].dt.strftime("%Y-%m-%d"),
+                         done=deals["delivered"].map({True: "yes", False: "no"}))
+    return readable(shown, {"deal": "Company deal", "first": "First step", "last": "Latest step",
+                            "events": "Steps logged", "done": "Delivered"})

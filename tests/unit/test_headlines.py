@@ -107,6 +107,8 @@ def test_russia_is_named_as_a_supplier_where_the_official_answers_name_it(observ
     assert named.at["lithium", "place"] == 2  # after Belgium, ahead of China
     assert named.at["niobium", "place"] == 2  # with Germany
     assert findings.ordinal(3) == "third"
+    assert named.at["rare earths", "period"] == "2019-20 to 2023-24"
+    assert findings.period_label("2025-04 to 2025-09", "months") == "2025-04 to 2025-09"
 
 
 def test_the_fuel_share_and_the_total_come_from_the_same_year() -> None:
@@ -127,3 +129,10 @@ def test_names_read_as_prose() -> None:
     assert findings.names_in_prose([]) == "none"
     assert findings.names_in_prose(["A"]) == "A"
     assert findings.names_in_prose(["A", "B", "C"]) == "A, B and C"
+
+
+def test_tables_for_the_page_have_headers_and_no_missing_markers() -> None:
+    table = pd.DataFrame({"a_b": [1234.5, None], "c": ["x", None]})
+    view = findings.readable(table, {"a_b": "Amount", "c": "Kind"}, {"a_b": ",.0f"})
+    assert list(view.columns) == ["Amount", "Kind"]
+    assert view.to_dict("list") == {"Amount": ["1,234", "—"], "Kind": ["x", "—"]}
