@@ -8,6 +8,7 @@ as the last one recorded, with the date it has not been re-checked since.
 
 from __future__ import annotations
 
+import html
 import os
 from datetime import date
 
@@ -44,10 +45,12 @@ def status_text(item: pd.Series, today: date) -> str:
 
 
 def _source_line(rows: pd.DataFrame) -> str:
+    """The sources as HTML links: publisher and date, pointing at the publisher's page."""
     parts = []
     for _, row in rows.iterrows():
         dated = f", {row['published']}" if pd.notna(row["published"]) else ""
-        parts.append(f"[{row['publisher']}{dated}]({row['url']})")
+        label = html.escape(f"{row['publisher']}{dated}")
+        parts.append(f'<a href="{html.escape(row["url"], quote=True)}">{label}</a>')
     return "; ".join(parts)
 
 
@@ -72,11 +75,14 @@ def watch_table(items: pd.DataFrame, sources: pd.DataFrame, today: date) -> pd.D
     }).reset_index(drop=True)
 
 
-def watch_markdown(table: pd.DataFrame) -> str:
-    """The watch list as Markdown for the landing page: one bullet per item."""
-    lines = []
+def watch_html(table: pd.DataFrame) -> str:
+    """The watch list as an HTML list for the pages: one item per entry, sources linked."""
+    entries = []
     for _, row in table.iterrows():
-        lines.append(f"- **{row['topic']}.** *Pending:* {row['decision_pending']} *Status:* {row['status']} "
-                     f"*Why it matters for India:* {row['why_it_matters']} *Re-check by:* {row['recheck_by']}. "
-                     f"*Sources:* {row['sources']}.")
-    return "\n".join(lines)
+        text = {key: html.escape(str(row[key])) for key in ("topic", "decision_pending", "status", "why_it_matters", "recheck_by")}
+        entries.append(
+            f'<li><strong>{text["topic"]}.</strong> <em>Pending:</em> {text["decision_pending"]} '
+            f'<em>Status:</em> {text["status"]} <em>Why it matters for India:</em> {text["why_it_matters"]} '
+            f'<em>Re-check by:</em> {text["recheck_by"]}. <em>Sources:</em> {row["sources"]}.</li>'
+        )
+    return '<ul class="watch-list">' + "".join(entries) + "</ul>"

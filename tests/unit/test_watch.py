@@ -59,9 +59,10 @@ def test_every_item_has_a_source_and_every_source_an_item(items, sources) -> Non
 
 
 def test_the_landing_list_links_its_sources(items, sources) -> None:
-    text = watch.watch_markdown(watch.watch_table(items, sources, date(2026, 12, 1)))
-    assert text.count("\n- ") == len(items) - 1
-    assert "](https://pib.gov.in/PressReleasePage.aspx?PRID=2261399)" in text
+    text = watch.watch_html(watch.watch_table(items, sources, date(2026, 12, 1)))
+    assert text.count("<li>") == len(items)
+    assert '<a href="https://pib.gov.in/PressReleasePage.aspx?PRID=2261399">' in text
+    assert "China&#x27;s October 2025 export controls" in text  # text is escaped
 
 
 def test_the_build_date_can_be_fixed(monkeypatch) -> None:
