@@ -94,10 +94,17 @@ def reserve_change(revisions: pd.DataFrame, iso3: str) -> dict[str, object]:
 
 def readable(table: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> pd.DataFrame:
     """A table for the page: the chosen columns under readable headers, numbers formatted,
-    missing cells shown as a dash. ``formats`` maps a column to a format spec such as ',.0f'."""
+    missing cells shown as a dash, the first column as row labels. ``formats`` maps a column
+    to a format spec such as ',.0f'."""
     formats = formats or {}
     view = table[list(columns)].copy()
     for column, spec in formats.items():
         view[column] = view[column].map(lambda value, spec=spec: "—" if pd.isna(value) else format(value, spec))
     view = view.astype(object).where(view.notna(), "—")
-    return view.rename(columns=columns).reset_index(drop=True)
+    view = view.rename(columns=columns)
+    return view.set_index(view.columns[0])
+
+
+def russia_as_supplier_for_page(named: pd.DataFrame) -> pd.DataFrame:
+    return readable(named, {"good": "Good", "place": "Russia's place", "period": "Period",
+                            "what the source says": "What the source says", "carried by": "Carried by"})

@@ -134,5 +134,5 @@ def test_names_read_as_prose() -> None:
 def test_tables_for_the_page_have_headers_and_no_missing_markers() -> None:
     table = pd.DataFrame({"a_b": [1234.5, None], "c": ["x", None]})
     view = findings.readable(table, {"a_b": "Amount", "c": "Kind"}, {"a_b": ",.0f"})
-    assert list(view.columns) == ["Amount", "Kind"]
-    assert view.to_dict("list") == {"Amount": ["1,234", "—"], "Kind": ["x", "—"]}
+    assert view.index.name == "Amount" and list(view.index) == ["1,234", "—"]
+    assert list(view["Kind"]) == ["x", "—"]
