@@ -37,11 +37,14 @@ def is_stale(item: pd.Series, today: date) -> bool:
 
 
 def status_text(item: pd.Series, today: date) -> str:
-    """The status as the page states it on ``today``."""
+    """The status as the page states it on ``today``, with the date of its latest source."""
+    dated = pd.notna(item["status_as_of"])
     if is_stale(item, today):
+        source = f" (latest source {_day(item['status_as_of'])})" if dated else ""
         return (f"Not re-checked since {_day(item['last_checked'])}. Last recorded status, which may no "
-                f"longer hold: {item['status']}")
-    return f"{item['status']} (checked {_day(item['last_checked'])})"
+                f"longer hold: {item['status']}{source}")
+    source = f"latest source {_day(item['status_as_of'])}; " if dated else ""
+    return f"{item['status']} ({source}checked {_day(item['last_checked'])})"
 
 
 def _source_line(rows: pd.DataFrame) -> str:

@@ -33,7 +33,8 @@ def test_the_required_items_are_on_the_list(items) -> None:
 def test_on_the_build_date_every_status_is_current(items, sources) -> None:
     table = watch.watch_table(items, sources, date(2026, 12, 1))
     assert not table["stale"].any()
-    assert table["status"].str.endswith("(checked 1 December 2026)").all()
+    assert table["status"].str.endswith("checked 1 December 2026)").all()
+    assert "(latest source 7 November 2025; checked 1 December 2026)" in table.set_index("item_id").at["W01", "status"]
 
 
 def test_after_its_recheck_date_a_status_says_it_was_not_rechecked(items, sources) -> None:
@@ -45,9 +46,11 @@ def test_after_its_recheck_date_a_status_says_it_was_not_rechecked(items, source
 
 def test_a_measure_that_ended_after_the_last_search_is_stale() -> None:
     item = pd.Series({"recheck_by": pd.Timestamp("2026-12-31"), "expires": pd.Timestamp("2026-11-10"),
-                      "last_checked": pd.Timestamp("2026-11-01"), "status": "Suspended."})
+                      "last_checked": pd.Timestamp("2026-11-01"), "status": "Suspended.", "status_as_of": pd.NaT})
     assert watch.is_stale(item, date(2026, 11, 20))
     assert not watch.is_stale(item, date(2026, 11, 5))
+    assert watch.status_text(item, date(2026, 11, 20)) == (
+        "Not re-checked since 1 November 2026. Last recorded status, which may no longer hold: Suspended.")
 
 
 def test_every_item_has_a_source_and_every_source_an_item(items, sources) -> None:
