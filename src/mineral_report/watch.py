@@ -59,12 +59,14 @@ def _source_line(rows: pd.DataFrame) -> str:
 
 def watch_table(items: pd.DataFrame, sources: pd.DataFrame, today: date) -> pd.DataFrame:
     """One row per item, soonest re-check first, with the status as it may be stated today."""
-    unknown = set(sources["item_id"]) - set(items["item_id"])
-    if unknown:
-        raise ValueError(f"watch sources name items that do not exist: {', '.join(sorted(unknown))}")
-    bare = set(items["item_id"]) - set(sources["item_id"])
+    known = set(items["item_id"])
+    for position, item in enumerate(sources["item_id"]):
+        if item not in known:
+            name = sources.attrs.get("resource", "watch-sources")
+            raise ValueError(f"{name}: line {position + 2}, column item_id: {item!r} is not a watch item")
+    bare = sorted(known - set(sources["item_id"]))
     if bare:
-        raise ValueError(f"watch items without a source: {', '.join(sorted(bare))}")
+        raise ValueError(f"{items.attrs.get('resource', 'watch-items')}: items without a source: {', '.join(bare)}")
     ordered = items.sort_values(["recheck_by", "item_id"])
     return pd.DataFrame({
         "item_id": ordered["item_id"],

@@ -9,6 +9,8 @@ import pytest
 
 import mineral_report as report
 from mineral_report import watch
+from mineral_report.data.manifest import read_manifest
+from mineral_report.data.validate import validate_all
 
 VINTAGE = "2026-12-01"  # watch-items and watch-sources
 
@@ -54,10 +56,11 @@ def test_a_measure_that_ended_after_the_last_search_is_stale() -> None:
 
 
 def test_every_item_has_a_source_and_every_source_an_item(items, sources) -> None:
-    with pytest.raises(ValueError, match="without a source: W01"):
+    with pytest.raises(ValueError, match="watch-items-2026-12-01: items without a source: W01"):
         watch.watch_table(items, sources[sources["item_id"] != "W01"], date(2026, 12, 1))
-    stray = pd.concat([sources, sources.head(1).assign(item_id="W99")])
-    with pytest.raises(ValueError, match="do not exist: W99"):
+    stray = pd.concat([sources, sources.head(1).assign(item_id="W99")], ignore_index=True)
+    stray.attrs = dict(sources.attrs)
+    with pytest.raises(ValueError, match=f"watch-sources-2026-12-01: line {len(sources) + 2}, column item_id: 'W99'"):
         watch.watch_table(items, stray, date(2026, 12, 1))
 
 
@@ -71,3 +74,11 @@ def test_the_landing_list_links_its_sources(items, sources) -> None:
 def test_the_build_date_can_be_fixed(monkeypatch) -> None:
     monkeypatch.setenv(watch.TODAY_VARIABLE, "2027-01-05")
     assert watch.build_date() == date(2027, 1, 5)
+
+
+def test_a_recheck_date_that_is_not_a_date_fails_validation(edit_csv, data_copy) -> None:
+    path = "watch/2026-12-01/watch_items.csv"
+    edit_csv(path, lambda lines: [line.replace(",2026-12-31,", ",end of year,", 1) if line.startswith("W01,") else line
+                                  for line in lines])
+    problems = [str(p) for p in validate_all(read_manifest(data_copy))]
+    assert any(p.startswith(f"data/{path}, row 2, column 'recheck_by'") for p in problems), problems
