@@ -23,7 +23,9 @@ def names_in_prose(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def import_mix(trade: pd.DataFrame, by_chapter: pd.DataFrame, partner: str = "RUS") -> dict[str, object]:
+def import_mix(
+    trade: pd.DataFrame, by_chapter: pd.DataFrame, partner: str = "RUS"
+) -> dict[str, object]:
     """A partner's imports and their fuel share, both for the one year that has a breakdown.
 
     The year is the latest one the chapter table covers for the partner; the total is that
@@ -51,14 +53,22 @@ def import_mix(trade: pd.DataFrame, by_chapter: pd.DataFrame, partner: str = "RU
 def russia_as_supplier(observations: pd.DataFrame) -> pd.DataFrame:
     """Where published official figures place Russia among India's suppliers of a good."""
     ranks = observations[(observations["partner_iso3"] == "RUS") & (observations["unit"] == "rank")]
-    return pd.DataFrame({
-        "good": ranks["mineral"],
-        "place": ranks["value"].astype(int),
-        "period": [period_label(p, t) for p, t in zip(ranks["period"], ranks["period_type"])],
-        "what the source says": ranks["quote_summary"],
-        "carried by": ranks["publisher"],
-        "observation": ranks["observation_id"],
-    }).sort_values(["place", "good"]).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "good": ranks["mineral"],
+                "place": ranks["value"].astype(int),
+                "period": [
+                    period_label(p, t) for p, t in zip(ranks["period"], ranks["period_type"])
+                ],
+                "what the source says": ranks["quote_summary"],
+                "carried by": ranks["publisher"],
+                "observation": ranks["observation_id"],
+            }
+        )
+        .sort_values(["place", "good"])
+        .reset_index(drop=True)
+    )
 
 
 def period_label(period: str, period_type: str) -> str:
@@ -81,30 +91,46 @@ def ordinal(number: int) -> str:
 
 def reserve_change(revisions: pd.DataFrame, iso3: str) -> dict[str, object]:
     """A country's reserves in the first and the current edition of the series."""
-    rows = revisions[(revisions["country_iso3"] == iso3) & revisions["value"].notna()].sort_values("edition")
+    rows = revisions[(revisions["country_iso3"] == iso3) & revisions["value"].notna()].sort_values(
+        "edition"
+    )
     if len(rows) < 2:
         raise ValueError(f"{iso3} has fewer than two editions with a reserves figure")
     first, current = rows.iloc[0], rows.iloc[-1]
     return {
-        "first_edition": int(first["edition"]), "first_mt": float(first["value"]) / 1e6,
-        "current_edition": int(current["edition"]), "current_mt": float(current["value"]) / 1e6,
+        "first_edition": int(first["edition"]),
+        "first_mt": float(first["value"]) / 1e6,
+        "current_edition": int(current["edition"]),
+        "current_mt": float(current["value"]) / 1e6,
         "change_share": (float(current["value"]) / float(first["value"]) - 1) * 100,
     }
 
 
-def readable(table: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> pd.DataFrame:
+def readable(
+    table: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None
+) -> pd.DataFrame:
     """A table for the page: the chosen columns under readable headers, numbers formatted,
     missing cells shown as a dash, the first column as row labels. ``formats`` maps a column
     to a format spec such as ',.0f'."""
     formats = formats or {}
     view = table[list(columns)].copy()
     for column, spec in formats.items():
-        view[column] = view[column].map(lambda value, spec=spec: "—" if pd.isna(value) else format(value, spec))
+        view[column] = view[column].map(
+            lambda value, spec=spec: "—" if pd.isna(value) else format(value, spec)
+        )
     view = view.astype(object).where(view.notna(), "—")
     view = view.rename(columns=columns)
     return view.set_index(view.columns[0])
 
 
 def russia_as_supplier_for_page(named: pd.DataFrame) -> pd.DataFrame:
-    return readable(named, {"good": "Good", "place": "Russia's place", "period": "Period",
-                            "what the source says": "What the source says", "carried by": "Carried by"})
+    return readable(
+        named,
+        {
+            "good": "Good",
+            "place": "Russia's place",
+            "period": "Period",
+            "what the source says": "What the source says",
+            "carried by": "Carried by",
+        },
+    )

@@ -71,7 +71,9 @@ def oxide_price_for(period: str, basis: pd.DataFrame) -> float:
     years = [match.group(1), str(int(match.group(1)) + 1)] if match else [period[:4]]
     known = [prices[year] for year in years if year in prices.index]
     if not known:
-        raise ValueError(f"no NdPr oxide price for {period}: the basis covers {', '.join(prices.index)}")
+        raise ValueError(
+            f"no NdPr oxide price for {period}: the basis covers {', '.join(prices.index)}"
+        )
     return float(min(known))
 
 
@@ -88,7 +90,9 @@ class UnitValueVerdict:
     label: str
 
 
-def classify(tonnes: float, value: float, unit: str, period: str, basis: pd.DataFrame) -> UnitValueVerdict:
+def classify(
+    tonnes: float, value: float, unit: str, period: str, basis: pd.DataFrame
+) -> UnitValueVerdict:
     """Label a published tonnage rare-earth or ferrite from its value (``inr_crore`` or ``usd_mn``)."""
     if tonnes <= 0:
         raise ValueError("a tonnage must be positive")
@@ -114,18 +118,32 @@ def magnet_unit_values(observations: pd.DataFrame, basis: pd.DataFrame) -> pd.Da
 
     One row per pair, with the unit value, the rare-earth floor and the label.
     """
-    magnets = observations[(observations["mineral"] == "permanent magnets") & (observations["partner_iso3"] == "WLD")
-                           & (observations["flow"] == "import")]
+    magnets = observations[
+        (observations["mineral"] == "permanent magnets")
+        & (observations["partner_iso3"] == "WLD")
+        & (observations["flow"] == "import")
+    ]
     tonnes = magnets[magnets["unit"] == "t"]
     values = magnets[magnets["unit"].isin(["inr_crore", "usd_mn"])]
     pairs = tonnes.merge(values, on=["period", "url"], suffixes=("_t", "_value"))
     rows = []
     for _, pair in pairs.iterrows():
-        verdict = classify(pair["value_t"], pair["value_value"], pair["unit_value"], pair["period"], basis)
-        rows.append({"period": verdict.period, "tonnes": verdict.tonnes, "inr_per_kg": verdict.inr_per_kg,
-                     "usd_per_kg": verdict.usd_per_kg, "floor_usd_per_kg": verdict.floor_usd_per_kg,
-                     "breakeven_inr_per_usd": verdict.breakeven_inr_per_usd, "label": verdict.label,
-                     "publisher": pair["publisher_t"], "observations": f"{pair['observation_id_t']}, {pair['observation_id_value']}"})
+        verdict = classify(
+            pair["value_t"], pair["value_value"], pair["unit_value"], pair["period"], basis
+        )
+        rows.append(
+            {
+                "period": verdict.period,
+                "tonnes": verdict.tonnes,
+                "inr_per_kg": verdict.inr_per_kg,
+                "usd_per_kg": verdict.usd_per_kg,
+                "floor_usd_per_kg": verdict.floor_usd_per_kg,
+                "breakeven_inr_per_usd": verdict.breakeven_inr_per_usd,
+                "label": verdict.label,
+                "publisher": pair["publisher_t"],
+                "observations": f"{pair['observation_id_t']}, {pair['observation_id_value']}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -136,27 +154,50 @@ def rare_earth_magnet_estimates(observations: pd.DataFrame, months: int = 2) -> 
     an even spread over the year. Use (consumption) comes first, as a stockpile has to cover
     use; each row keeps its source and period.
     """
-    estimates = observations[(observations["mineral"] == "rare-earth permanent magnets") & (observations["unit"] == "t")]
+    estimates = observations[
+        (observations["mineral"] == "rare-earth permanent magnets") & (observations["unit"] == "t")
+    ]
     order = {"consumption": 0, "import": 1}
-    table = estimates.assign(rank=estimates["flow"].map(order)).sort_values(["rank", "period"], ascending=[True, False])
-    return pd.DataFrame({
-        "measure": table["flow"].map({"consumption": "use in India", "import": "imports"}),
-        "annual_t": table["value"],
-        "period": table["period"],
-        f"{months}_months_t": table["value"] / 12 * months,
-        "publisher": table["publisher"],
-        "observation": table["observation_id"],
-    }).reset_index(drop=True)
+    table = estimates.assign(rank=estimates["flow"].map(order)).sort_values(
+        ["rank", "period"], ascending=[True, False]
+    )
+    return pd.DataFrame(
+        {
+            "measure": table["flow"].map({"consumption": "use in India", "import": "imports"}),
+            "annual_t": table["value"],
+            "period": table["period"],
+            f"{months}_months_t": table["value"] / 12 * months,
+            "publisher": table["publisher"],
+            "observation": table["observation_id"],
+        }
+    ).reset_index(drop=True)
 
 
 def unit_values_for_page(table: pd.DataFrame) -> pd.DataFrame:
-    return readable(table, {"period": "Year", "tonnes": "Tonnes", "inr_per_kg": "₹ per kg", "usd_per_kg": "US$ per kg",
-                            "floor_usd_per_kg": "Rare-earth floor, US$ per kg", "label": "What the value points to",
-                            "publisher": "Reported by"},
-                    {"tonnes": ",.0f", "inr_per_kg": ",.0f", "usd_per_kg": ",.2f", "floor_usd_per_kg": ",.2f"})
+    return readable(
+        table,
+        {
+            "period": "Year",
+            "tonnes": "Tonnes",
+            "inr_per_kg": "₹ per kg",
+            "usd_per_kg": "US$ per kg",
+            "floor_usd_per_kg": "Rare-earth floor, US$ per kg",
+            "label": "What the value points to",
+            "publisher": "Reported by",
+        },
+        {"tonnes": ",.0f", "inr_per_kg": ",.0f", "usd_per_kg": ",.2f", "floor_usd_per_kg": ",.2f"},
+    )
 
 
 def estimates_for_page(table: pd.DataFrame) -> pd.DataFrame:
-    return readable(table, {"measure": "Measure", "annual_t": "Tonnes a year", "period": "Period",
-                            f"{table.columns[3]}": "Stockpile, tonnes", "publisher": "Published by"},
-                    {"annual_t": ",.0f", f"{table.columns[3]}": ",.0f"})
+    return readable(
+        table,
+        {
+            "measure": "Measure",
+            "annual_t": "Tonnes a year",
+            "period": "Period",
+            f"{table.columns[3]}": "Stockpile, tonnes",
+            "publisher": "Published by",
+        },
+        {"annual_t": ",.0f", f"{table.columns[3]}": ",.0f"},
+    )

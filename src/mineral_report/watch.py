@@ -41,8 +41,10 @@ def status_text(item: pd.Series, today: date) -> str:
     dated = pd.notna(item["status_as_of"])
     if is_stale(item, today):
         source = f" (latest source {_day(item['status_as_of'])})" if dated else ""
-        return (f"Not re-checked since {_day(item['last_checked'])}. Last recorded status, which may no "
-                f"longer hold: {item['status']}{source}")
+        return (
+            f"Not re-checked since {_day(item['last_checked'])}. Last recorded status, which may no "
+            f"longer hold: {item['status']}{source}"
+        )
     source = f"latest source {_day(item['status_as_of'])}; " if dated else ""
     return f"{item['status']} ({source}checked {_day(item['last_checked'])})"
 
@@ -63,31 +65,42 @@ def watch_table(items: pd.DataFrame, sources: pd.DataFrame, today: date) -> pd.D
     for position, item in enumerate(sources["item_id"]):
         if item not in known:
             name = sources.attrs.get("resource", "watch-sources")
-            raise ValueError(f"{name}: line {position + 2}, column item_id: {item!r} is not a watch item")
+            raise ValueError(
+                f"{name}: line {position + 2}, column item_id: {item!r} is not a watch item"
+            )
     bare = sorted(known - set(sources["item_id"]))
     if bare:
-        raise ValueError(f"{items.attrs.get('resource', 'watch-items')}: items without a source: {', '.join(bare)}")
+        raise ValueError(
+            f"{items.attrs.get('resource', 'watch-items')}: items without a source: {', '.join(bare)}"
+        )
     ordered = items.sort_values(["recheck_by", "item_id"])
-    return pd.DataFrame({
-        "item_id": ordered["item_id"],
-        "topic": ordered["topic"],
-        "decision_pending": ordered["decision_pending"],
-        "status": [status_text(row, today) for _, row in ordered.iterrows()],
-        "stale": [is_stale(row, today) for _, row in ordered.iterrows()],
-        "why_it_matters": ordered["why_it_matters"],
-        "recheck_by": ordered["recheck_by"].map(_day),
-        "sources": [_source_line(sources[sources["item_id"] == item]) for item in ordered["item_id"]],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "item_id": ordered["item_id"],
+            "topic": ordered["topic"],
+            "decision_pending": ordered["decision_pending"],
+            "status": [status_text(row, today) for _, row in ordered.iterrows()],
+            "stale": [is_stale(row, today) for _, row in ordered.iterrows()],
+            "why_it_matters": ordered["why_it_matters"],
+            "recheck_by": ordered["recheck_by"].map(_day),
+            "sources": [
+                _source_line(sources[sources["item_id"] == item]) for item in ordered["item_id"]
+            ],
+        }
+    ).reset_index(drop=True)
 
 
 def watch_html(table: pd.DataFrame) -> str:
     """The watch list as an HTML list for the pages: one item per entry, sources linked."""
     entries = []
     for _, row in table.iterrows():
-        text = {key: html.escape(str(row[key])) for key in ("topic", "decision_pending", "status", "why_it_matters", "recheck_by")}
+        text = {
+            key: html.escape(str(row[key]))
+            for key in ("topic", "decision_pending", "status", "why_it_matters", "recheck_by")
+        }
         entries.append(
-            f'<li><strong>{text["topic"]}.</strong> <em>Pending:</em> {text["decision_pending"]} '
-            f'<em>Status:</em> {text["status"]} <em>Why it matters for India:</em> {text["why_it_matters"]} '
-            f'<em>Re-check by:</em> {text["recheck_by"]}. <em>Sources:</em> {row["sources"]}.</li>'
+            f"<li><strong>{text['topic']}.</strong> <em>Pending:</em> {text['decision_pending']} "
+            f"<em>Status:</em> {text['status']} <em>Why it matters for India:</em> {text['why_it_matters']} "
+            f"<em>Re-check by:</em> {text['recheck_by']}. <em>Sources:</em> {row['sources']}.</li>"
         )
     return '<ul class="watch-list">' + "".join(entries) + "</ul>"

@@ -9,15 +9,14 @@ import pytest
 from pypdf import PdfReader
 
 import mineral_report as report
+from mineral_report.findings import import_mix, reserve_change
+from mineral_report.magnets import magnet_unit_values, rare_earth_magnet_estimates
 from mineral_report.page_figures import chart_specs
 from mineral_report.pdf import PDF_NAME, book_order
 from mineral_report.reserves import concentration_table, revisions
-from mineral_report.findings import import_mix, reserve_change
-from mineral_report.magnets import magnet_unit_values, rare_earth_magnet_estimates
 from mineral_report.trade import latest_final_year, russia_share_of_imports
 
 from ..conftest import REPO, SITE
-
 
 
 @pytest.fixture(scope="module")

@@ -39,11 +39,15 @@ def test_a_fiscal_year_takes_the_lower_of_its_two_calendar_prices(basis) -> None
         magnets.oxide_price_for("2030-31", basis)
 
 
-def test_the_53700_tonnes_of_2024_25_are_too_cheap_to_be_rare_earth_magnets(observations, basis) -> None:
+def test_the_53700_tonnes_of_2024_25_are_too_cheap_to_be_rare_earth_magnets(
+    observations, basis
+) -> None:
     table = magnets.magnet_unit_values(observations, basis)
     row = table.set_index("period").loc["2024-25"]
     assert len(table) == 1 and row["tonnes"] == 53_700
-    assert row["inr_per_kg"] == pytest.approx(17_440_000_000 / 53_700_000)  # ₹1,744 crore / 53,700 t
+    assert row["inr_per_kg"] == pytest.approx(
+        17_440_000_000 / 53_700_000
+    )  # ₹1,744 crore / 53,700 t
     assert row["usd_per_kg"] == pytest.approx(324.767 / 83.40, rel=1e-4)
     assert row["label"] == magnets.FERRITE
     assert row["breakeven_inr_per_usd"] == pytest.approx(18.97, abs=0.01)
@@ -57,7 +61,9 @@ def test_a_costly_tonnage_is_consistent_with_rare_earth_magnets(basis) -> None:
 
 
 def test_no_magnet_figure_without_a_code_in_its_article_carries_hs_850511(observations) -> None:
-    magnets_rows = observations[observations["mineral"] == "permanent magnets"].set_index("observation_id")
+    magnets_rows = observations[observations["mineral"] == "permanent magnets"].set_index(
+        "observation_id"
+    )
     coded = magnets_rows[magnets_rows["hs_codes"].notna()]
     assert list(coded.index) == ["OBS028"]  # "made of metals": the wording of HS 8505.11
 
@@ -72,13 +78,17 @@ def test_the_stockpile_is_sized_on_published_rare_earth_magnet_use(observations)
 
 def test_sanctions_are_counted_over_russian_organisations_linked_to_india() -> None:
     linked = companies.linked_russian_organisations(
-        report.load("organisations", "2026-11-26"), report.load("org-links", "2026-11-22"),
+        report.load("organisations", "2026-11-26"),
+        report.load("org-links", "2026-11-22"),
         report.load("sanctions-assessment", "2026-11-26"),
     )
     summary = companies.sanctions_among_linked(linked)
     assert summary["n_linked"] == 6
     assert summary["designated"] == ["PJSC Alrosa"]
-    assert summary["needs_checks"] == ["MMC Norilsk Nickel (Nornickel)", "State Atomic Energy Corporation Rosatom"]
+    assert summary["needs_checks"] == [
+        "MMC Norilsk Nickel (Nornickel)",
+        "State Atomic Energy Corporation Rosatom",
+    ]
     assert "Severstal" not in " ".join(linked["organisation"])  # no Indian link in the registry
 
 
@@ -120,7 +130,9 @@ def test_the_fuel_share_and_the_total_come_from_the_same_year() -> None:
 
 
 def test_russia_rare_earth_reserves_first_and_current_edition() -> None:
-    change = findings.reserve_change(revisions(report.load_all_vintages("usgs-mcs-world"), "rare-earths"), "RUS")
+    change = findings.reserve_change(
+        revisions(report.load_all_vintages("usgs-mcs-world"), "rare-earths"), "RUS"
+    )
     assert (change["first_edition"], change["first_mt"]) == (2024, 10.0)
     assert (change["current_edition"], change["current_mt"]) == (2026, 3.8)
 

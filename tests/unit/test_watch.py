@@ -27,7 +27,15 @@ def sources() -> pd.DataFrame:
 
 def test_the_required_items_are_on_the_list(items) -> None:
     topics = " ".join(items["topic"])
-    for word in ("October 2025", "gallium", "annual summit", "magnet scheme", "Giredmet", "Russian oil", "Rosatom"):
+    for word in (
+        "October 2025",
+        "gallium",
+        "annual summit",
+        "magnet scheme",
+        "Giredmet",
+        "Russian oil",
+        "Rosatom",
+    ):
         assert word in topics
     assert (items["recheck_by"] >= items["last_checked"]).all()
 
@@ -36,7 +44,10 @@ def test_on_the_build_date_every_status_is_current(items, sources) -> None:
     table = watch.watch_table(items, sources, date(2026, 12, 1))
     assert not table["stale"].any()
     assert table["status"].str.endswith("checked 1 December 2026)").all()
-    assert "(latest source 7 November 2025; checked 1 December 2026)" in table.set_index("item_id").at["W01", "status"]
+    assert (
+        "(latest source 7 November 2025; checked 1 December 2026)"
+        in table.set_index("item_id").at["W01", "status"]
+    )
 
 
 def test_after_its_recheck_date_a_status_says_it_was_not_rechecked(items, sources) -> None:
@@ -47,12 +58,20 @@ def test_after_its_recheck_date_a_status_says_it_was_not_rechecked(items, source
 
 
 def test_a_measure_that_ended_after_the_last_search_is_stale() -> None:
-    item = pd.Series({"recheck_by": pd.Timestamp("2026-12-31"), "expires": pd.Timestamp("2026-11-10"),
-                      "last_checked": pd.Timestamp("2026-11-01"), "status": "Suspended.", "status_as_of": pd.NaT})
+    item = pd.Series(
+        {
+            "recheck_by": pd.Timestamp("2026-12-31"),
+            "expires": pd.Timestamp("2026-11-10"),
+            "last_checked": pd.Timestamp("2026-11-01"),
+            "status": "Suspended.",
+            "status_as_of": pd.NaT,
+        }
+    )
     assert watch.is_stale(item, date(2026, 11, 20))
     assert not watch.is_stale(item, date(2026, 11, 5))
     assert watch.status_text(item, date(2026, 11, 20)) == (
-        "Not re-checked since 1 November 2026. Last recorded status, which may no longer hold: Suspended.")
+        "Not re-checked since 1 November 2026. Last recorded status, which may no longer hold: Suspended."
+    )
 
 
 def test_every_item_has_a_source_and_every_source_an_item(items, sources) -> None:
@@ -60,7 +79,10 @@ def test_every_item_has_a_source_and_every_source_an_item(items, sources) -> Non
         watch.watch_table(items, sources[sources["item_id"] != "W01"], date(2026, 12, 1))
     stray = pd.concat([sources, sources.head(1).assign(item_id="W99")], ignore_index=True)
     stray.attrs = dict(sources.attrs)
-    with pytest.raises(ValueError, match=f"watch-sources-2026-12-01: line {len(sources) + 2}, column item_id: 'W99'"):
+    with pytest.raises(
+        ValueError,
+        match=f"watch-sources-2026-12-01: line {len(sources) + 2}, column item_id: 'W99'",
+    ):
         watch.watch_table(items, stray, date(2026, 12, 1))
 
 
@@ -78,7 +100,12 @@ def test_the_build_date_can_be_fixed(monkeypatch) -> None:
 
 def test_a_recheck_date_that_is_not_a_date_fails_validation(edit_csv, data_copy) -> None:
     path = "watch/2026-12-01/watch_items.csv"
-    edit_csv(path, lambda lines: [line.replace(",2026-12-31,", ",end of year,", 1) if line.startswith("W01,") else line
-                                  for line in lines])
+    edit_csv(
+        path,
+        lambda lines: [
+            line.replace(",2026-12-31,", ",end of year,", 1) if line.startswith("W01,") else line
+            for line in lines
+        ],
+    )
     problems = [str(p) for p in validate_all(read_manifest(data_copy))]
     assert any(p.startswith(f"data/{path}, row 2, column 'recheck_by'") for p in problems), problems
