@@ -284,7 +284,7 @@ def comtrade_findings(comtrade: pd.DataFrame | None, concordance: pd.DataFrame) 
     totals (each code once), Russia's and China's shares, the largest item from Russia.
     """
     if comtrade is None:
-        return {"comtrade_finding": COMTRADE_MISSING}
+        return {"comtrade_finding": COMTRADE_MISSING, "comtrade_items_lead": ""}
     latest, first = comtrade_latest_year(comtrade), int(comtrade["calendar_year"].min())
     basket = comtrade_shares(comtrade_basket_imports(comtrade, concordance)).set_index("calendar_year")
     by_mineral = comtrade_shares(comtrade_mineral_imports(comtrade, concordance))
@@ -302,12 +302,14 @@ def comtrade_findings(comtrade: pd.DataFrame | None, concordance: pd.DataFrame) 
     }
     sentences = [
         f"In {latest}, the latest year in the series, India imported {_usd(basket.at[latest, 'world_usd'])} "
-        "of the basket's goods from the world (each HS code counted once, coal and diamonds included). "
+        "of the basket's goods from the world, each HS code counted once. "
         f"Russia supplied {_percent(values['comtrade_basket_rus_share'])} of that value and China "
         f"{_percent(values['comtrade_basket_chn_share'])}."
     ]
     if first != latest:
         sentences.append(f"In {first}, Russia's share was {_percent(values['comtrade_basket_rus_share_first'])}.")
+    largest = minerals.loc[minerals["world_usd"].idxmax()]
+    sentences.append(f"The largest mineral by value was {largest['mineral']}, at {_usd(largest['world_usd'])}.")
     if not top.empty:
         item = top.iloc[0]
         values.update(comtrade_top_rus_code=item["hs_code"], comtrade_top_rus_item=item["hs_description"],
@@ -323,6 +325,10 @@ def comtrade_findings(comtrade: pd.DataFrame | None, concordance: pd.DataFrame) 
         f"China's for {values['comtrade_n_minerals_rus_above_chn']}."
     )
     values["comtrade_finding"] = " ".join(sentences)
+    values["comtrade_items_lead"] = (
+        f"The largest basket items India imported from Russia in {latest}, by value, and Russia's share "
+        "of India's imports of each:" if not top.empty else ""
+    )
     return values
 
 
@@ -340,7 +346,7 @@ def comtrade_mineral_table(imports: pd.DataFrame, year: int) -> pd.DataFrame:
     has the value but not the weight of every record.
     """
     year_rows = imports[imports["calendar_year"] == year]
-    shares = comtrade_shares(year_rows).set_index("mineral")
+    shares = comtrade_shares(year_rows).set_index("mineral").sort_values("world_usd", ascending=False)
     cells = year_rows.set_index(["mineral", "partner_iso3"])
 
     def amount(mineral: str, partner: str, column: str, scale: float) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from mineral_report import load
+from mineral_report.charts.trade import comtrade_basket_chart, comtrade_minerals_chart, comtrade_shares_chart
 from mineral_report.refresh import comtrade
 from mineral_report.refresh.vintage import NewVintage, csv_bytes, publish
 from mineral_report.trade import (
@@ -104,7 +105,7 @@ def test_a_pinned_vintage_is_read_and_an_unpinned_one_is_not(data_copy, planted)
 
 
 def test_without_a_pinned_vintage_the_finding_says_so_in_plain_words(concordance) -> None:
-    assert comtrade_findings(None, concordance) == {"comtrade_finding": COMTRADE_MISSING}
+    assert comtrade_findings(None, concordance) == {"comtrade_finding": COMTRADE_MISSING, "comtrade_items_lead": ""}
     assert "does not yet carry" in COMTRADE_MISSING
     assert "refresh" not in COMTRADE_MISSING and "make" not in COMTRADE_MISSING
 
@@ -170,6 +171,7 @@ def test_the_findings_are_computed_from_the_vintage(planted, concordance) -> Non
     assert text.startswith("In 2024, the latest year in the series, India imported US$ 1.4 billion")
     assert "Russia supplied 34.1% of that value and China 7.6%" in text
     assert "In 2023, Russia's share was 2.0%" in text
+    assert "The largest mineral by value was coal, at US$ 1.0 billion." in text
     assert "HS 2701 (Planted goods of HS 2701), at US$ 300.0 million" in text
     assert "Of the 6 minerals India imported in 2024, Russia's share was larger than China's for 2." in text
 
@@ -184,3 +186,27 @@ def test_the_reader_table_says_what_is_missing(planted, concordance) -> None:
     assert table.at["gallium", "from Russia, tonnes"] == "none reported"
     assert not table.isna().any().any()
     assert "nan" not in table.to_string().lower()
+
+
+def test_the_charts_carry_the_vintage_and_the_planted_series(planted, concordance) -> None:
+    imports = comtrade_mineral_imports(planted, concordance)
+    charts = {
+        "shares": comtrade_shares_chart(comtrade_shares(imports), 2024).to_dict(),
+        "basket": comtrade_basket_chart(comtrade_basket_imports(planted, concordance)).to_dict(),
+        "minerals": comtrade_minerals_chart(imports).to_dict(),
+    }
+    for spec in charts.values():
+        assert f"(vintage {VINTAGE})" in spec["usermeta"]["source"]
+        assert spec["description"] and spec["title"]["subtitle"]
+
+    def rows(spec: dict) -> list[dict]:
+        return next(iter(spec["datasets"].values()))
+
+    shares = {(r["mineral"], r["partner"]): r["share_percent"] for r in rows(charts["shares"])}
+    assert len(shares) == 12  # six minerals imported in 2024, two partners
+    assert shares[("nickel", "Russia")] == pytest.approx(75.0)
+    basket = {(r["calendar_year"], r["partner"]): r["imports_usd_mn"] for r in rows(charts["basket"])}
+    assert basket == {(2023, "Russia"): 1, (2023, "China"): 40, (2024, "Russia"): 460, (2024, "China"): 102}
+    grid = rows(charts["minerals"])
+    assert {r["partner"] for r in grid} == {"Russia", "China", "World"}
+    assert {"imports_usd_mn", "imports_t", "calendar_year"} <= set(grid[0])
