@@ -285,7 +285,8 @@ def comtrade_findings(comtrade: pd.DataFrame | None, concordance: pd.DataFrame) 
     """
     if comtrade is None:
         return {"comtrade_finding": COMTRADE_MISSING, "comtrade_items_lead": ""}
-    latest, first = comtrade_latest_year(comtrade), int(comtrade["calendar_year"].min())
+    world_years = comtrade.loc[comtrade["partner_iso3"] == "WLD", "calendar_year"]
+    latest, first = comtrade_latest_year(comtrade), int(world_years.min())
     basket = comtrade_shares(comtrade_basket_imports(comtrade, concordance)).set_index("calendar_year")
     by_mineral = comtrade_shares(comtrade_mineral_imports(comtrade, concordance))
     minerals = by_mineral[(by_mineral["calendar_year"] == latest) & by_mineral["world_usd"].notna()]
@@ -381,3 +382,11 @@ def comtrade_items_table(items: pd.DataFrame) -> pd.DataFrame:
         "share of India's imports of the code, %": [_table_value(v, 1, "not reported")
                                                     for v in items["share_of_india_imports"]],
     }).set_index("HS code").astype("string")
+
+
+def concordance_table(concordance: pd.DataFrame) -> pd.DataFrame:
+    """For readers: the basket, one row per mineral and code; an empty cell where no other mineral shares it."""
+    table = concordance[["mineral", "stage", "hs_code", "hs_description", "shared_with"]].rename(columns={
+        "hs_code": "HS code", "hs_description": "goods", "shared_with": "also covers",
+    })
+    return table.fillna("").set_index("mineral").astype("string")

@@ -210,3 +210,32 @@ def test_the_charts_carry_the_vintage_and_the_planted_series(planted, concordanc
     grid = rows(charts["minerals"])
     assert {r["partner"] for r in grid} == {"Russia", "China", "World"}
     assert {"imports_usd_mn", "imports_t", "calendar_year"} <= set(grid[0])
+
+
+def test_the_chapter_shows_the_planted_series_when_it_is_pinned(planted_dir, monkeypatch) -> None:
+    """The trade chapter, run on the copy with the planted vintage pinned, glues and draws it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from ..conftest import REPO
+
+    chapter = REPO / "chapters" / "03-trade-flows.ipynb"
+    monkeypatch.setenv("MINERAL_REPORT_DATA", str(planted_dir))
+    notebook = nbformat.read(chapter, as_version=4)
+    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(chapter.parent)}}).execute()
+
+    glued = {
+        output["metadata"]["scrapbook"]["name"]: output["data"]["application/papermill.record/text/plain"]
+        for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.get("outputs", []) if "scrapbook" in output.get("metadata", {})
+    }  # fmt: skip
+    assert float(glued["comtrade_basket_rus_share"]) == pytest.approx(460 / 1350 * 100)
+    assert glued["comtrade_latest_year"] == "2024"
+    assert "Russia supplied 34.1% of that value and China 7.6%" in glued["comtrade_finding"]
+    drawn = [
+        output["data"]["application/vnd.vegalite.v6+json"]["title"]["text"]
+        for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.get("outputs", []) if "application/vnd.vegalite.v6+json" in output.get("data", {})
+    ]  # fmt: skip
+    assert "Russia's and China's shares of India's imports of each basket mineral, 2024" in drawn
+    assert "India's imports of each basket mineral from Russia, China and the world" in drawn
