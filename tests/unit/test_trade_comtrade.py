@@ -237,5 +237,5 @@ def test_the_chapter_shows_the_planted_series_when_it_is_pinned(planted_dir, mon
         for cell in notebook.cells if cell.cell_type == "code"
         for output in cell.get("outputs", []) if "application/vnd.vegalite.v6+json" in output.get("data", {})
     ]  # fmt: skip
-    assert "Russia's and China's shares of India's imports of each basket mineral, 2024" in drawn
+    assert "Russia's and China's shares of India's imports, by mineral, 2024" in drawn
     assert "India's imports of each basket mineral from Russia, China and the world" in drawn

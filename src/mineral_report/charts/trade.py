@@ -201,7 +201,7 @@ def mineral_chapters_over_time(by_chapter: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("chapter:N", title="HS chapter"), alt.Tooltip("fiscal_year:O", title="Fiscal year"),
                      alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f")],
         )
-        .properties(width=420, height=alt.Step(9))
+        .properties(width=300, height=alt.Step(9))
     )
     return finish(
         chart,
@@ -235,7 +235,7 @@ def comtrade_shares_chart(shares: pd.DataFrame, year: int) -> alt.Chart:
         alt.Chart(rows)
         .mark_bar()
         .encode(
-            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
             yOffset=alt.YOffset("partner:N", sort=names),
             x=alt.X("share_percent:Q", title="Share of India's imports of the mineral, %",
                     scale=alt.Scale(domain=[0, 100])),
@@ -244,13 +244,13 @@ def comtrade_shares_chart(shares: pd.DataFrame, year: int) -> alt.Chart:
                      alt.Tooltip("share_percent:Q", title="Share, %", format=".1f"),
                      alt.Tooltip("world_usd_mn:Q", title="India's imports from the world, US$ million", format=",.1f")],
         )
-        .properties(width=420, height=alt.Step(9))
+        .properties(width=300, height=alt.Step(9))
     )
     return finish(
         chart,
-        title=f"Russia's and China's shares of India's imports of each basket mineral, {year}",
-        subtitle=f"% of the value India reported importing from the world, calendar year {year}; "
-                 "minerals ordered by that value, largest first",
+        title=f"Russia's and China's shares of India's imports, by mineral, {year}",
+        subtitle=[f"% of the value India imported from the world, calendar year {year};",
+                  "minerals ordered by that value, largest first"],
         description=f"Grouped horizontal bar chart of Russia's and China's shares of India's imports of "
                     f"{len(order)} critical minerals in {year}, in percent of the value imported from the world.",
         source=source_of(shares),
@@ -302,7 +302,7 @@ def comtrade_minerals_chart(imports: pd.DataFrame) -> alt.Chart:
         .mark_rect()
         .encode(
             x=alt.X("calendar_year:O", title="Calendar year", sort=years),
-            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
             color=alt.Color("imports_usd_mn:Q", title="US$ million", scale=alt.Scale(type="log", scheme="blues")),
             column=alt.Column("partner:N", title=None, sort=partners),
             tooltip=[alt.Tooltip("mineral:N", title="Mineral"), alt.Tooltip("partner:N", title="From"),
@@ -310,7 +310,7 @@ def comtrade_minerals_chart(imports: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f"),
                      alt.Tooltip("imports_t:Q", title="Net weight, tonnes", format=",.1f")],
         )
-        .properties(width=alt.Step(24), height=alt.Step(16))
+        .properties(width=alt.Step(18), height=alt.Step(16))
     )
     return finish(
         chart,
