@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 import mineral_report as report
-from mineral_report.page_figures import chart_specs
-from mineral_report.pdf import PDF_NAME, book_order
+from mineral_report.book.page_figures import chart_specs
+from mineral_report.book.pdf import PDF_NAME, book_order
 from mineral_report.reserves import concentration_table, revisions
 from mineral_report.trade import latest_final_year, partner_table
 

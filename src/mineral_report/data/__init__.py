@@ -1,7 +1,7 @@
 """The one way into ``data/``: a manifest, a validator and a loader."""
 
 from mineral_report.data.errors import DataValidationError, Problem
-from mineral_report.data.load import load, load_all_vintages, load_boundaries, manifest
+from mineral_report.data.load import load, load_all_vintages, load_boundaries, load_series, manifest
 
 __all__ = [
     "DataValidationError",
@@ -9,5 +9,6 @@ __all__ = [
     "load",
     "load_all_vintages",
     "load_boundaries",
+    "load_series",
     "manifest",
 ]

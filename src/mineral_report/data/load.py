@@ -44,21 +44,27 @@ def load(dataset: str, vintage: str | None = None, data_dir: Path | None = None)
     return frame
 
 
-def load_all_vintages(dataset: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """Every vintage of a dataset stacked, with a ``vintage`` column, for revision charts."""
+def load_series(dataset: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """The pinned vintages of a dataset stacked, oldest edition first, with a ``vintage`` column.
+
+    Exactly the vintages the manifest pins, never an unpinned one: a new edition reaches the
+    book only when it is pinned.
+    """
     found = manifest(data_dir)
-    frames = []
-    for resource in found.vintages(dataset):
-        frame = load(dataset, resource.vintage, data_dir).assign(vintage=resource.vintage)
-        frames.append(frame)
+    series = found.pinned_series(dataset)
+    frames = [load(dataset, r.vintage, data_dir).assign(vintage=r.vintage) for r in series]
     stacked = pd.concat(frames, ignore_index=True)
     stacked.attrs.update(
         dataset=dataset,
-        vintage=", ".join(r.vintage for r in found.vintages(dataset)),
-        source="; ".join(dict.fromkeys(r.source_line() for r in found.vintages(dataset))),
-        licence="; ".join(dict.fromkeys(r.licence_line() for r in found.vintages(dataset))),
+        vintage=", ".join(r.vintage for r in series),
+        source="; ".join(dict.fromkeys(r.source_line() for r in series)),
+        licence="; ".join(dict.fromkeys(r.licence_line() for r in series)),
     )
     return stacked
+
+
+# The name chapters and tests have used for the pinned series since before editions were pinned.
+load_all_vintages = load_series
 
 
 def load_boundaries(data_dir: Path | None = None) -> gpd.GeoDataFrame:

@@ -4,12 +4,19 @@ The manifest follows the Frictionless Data Package layout (``resources`` with ``
 ``schema.fields``, ``schema.primaryKey``, ``sources``, ``licenses``, ``hash``) and adds what a
 versioned report needs: ``dataset`` and ``vintage`` on each resource, and a top-level
 ``pinned`` map naming the vintage each chapter reads by default.
+
+A dataset published once per edition (USGS Mineral Commodity Summaries) is pinned as a list of
+vintages, one per edition, ascending by edition: the last is the current edition, and the list
+is the whole series the chapters compare. Its resources carry ``edition`` (an integer), and a
+vintage that corrects an earlier one of the same edition carries ``corrects``. A vintage that is
+not pinned is never read by default.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +73,8 @@ class Resource:
     licenses: tuple[dict[str, Any], ...]
     fields: tuple[FieldSpec, ...] = ()
     primary_key: tuple[str, ...] = ()
+    edition: int | None = None
+    corrects: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -85,6 +94,8 @@ class Resource:
             licenses=tuple(raw.get("licenses", [])),
             fields=tuple(FieldSpec.from_json(f) for f in schema.get("fields", [])),
             primary_key=tuple(schema.get("primaryKey", [])),
+            edition=_edition(raw.get("edition")),
+            corrects=str(raw["corrects"]) if raw.get("corrects") is not None else None,
             raw=raw,
         )
 
@@ -101,13 +112,23 @@ class Resource:
         return "; ".join(lic.get("title") or lic.get("name", "") for lic in self.licenses)
 
 
+def _edition(value: Any) -> int | None:
+    """An edition as an integer; anything else is kept out (the validator names it)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @dataclass(frozen=True)
 class Manifest:
-    """The parsed manifest and the folder it describes."""
+    """The parsed manifest and the folder it describes.
+
+    ``pinned`` maps each dataset to the vintage read by default (for an edition series, the
+    current edition's); ``series`` maps it to every pinned vintage, oldest edition first.
+    """
 
     root: Path
     resources: tuple[Resource, ...]
     pinned: dict[str, str]
+    series: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def by_name(self, name: str) -> Resource:
         for resource in self.resources:
@@ -124,8 +145,18 @@ class Manifest:
             raise KeyError(f"no dataset named {dataset!r}; the manifest has: {known}")
         return found
 
+    def pinned_series(self, dataset: str) -> list[Resource]:
+        """Exactly the pinned vintages of a dataset, oldest edition first (never unpinned ones).
+
+        A dataset without a pin is read at its latest vintage, as ``resolve`` does.
+        """
+        wanted = self.series.get(dataset)
+        if not wanted:
+            return [self.resolve(dataset)]
+        return [self.resolve(dataset, vintage) for vintage in wanted]
+
     def resolve(self, dataset: str, vintage: str | None = None) -> Resource:
-        """The pinned vintage of a dataset, or the one asked for."""
+        """The pinned (current) vintage of a dataset, or the one asked for."""
         candidates = self.vintages(dataset)
         wanted = vintage or self.pinned.get(dataset) or candidates[-1].vintage
         for resource in candidates:
@@ -159,7 +190,7 @@ class Manifest:
             {
                 "dataset": r.dataset,
                 "vintage": r.vintage,
-                "pinned": "yes" if self.pinned.get(r.dataset) == r.vintage else "",
+                "pinned": "yes" if r.vintage in self.series.get(r.dataset, ()) else "",
                 "title": r.title,
                 "publisher": "; ".join(s.get("publisher", "") for s in r.sources),
                 "licence": "; ".join(lic.get("name", "") for lic in r.licenses),
@@ -185,10 +216,52 @@ def find_data_dir(start: Path | None = None) -> Path:
     )
 
 
+def pinned_vintages(value: Any) -> tuple[str, ...]:
+    """A ``pinned`` value (one vintage, or a list of them) as a tuple of vintages."""
+    if isinstance(value, list):
+        return tuple(str(vintage) for vintage in value)
+    return (str(value),)
+
+
 def read_manifest(data_dir: Path) -> Manifest:
     raw = json.loads((data_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     resources = tuple(Resource.from_json(r) for r in raw["resources"])
-    return Manifest(root=data_dir, resources=resources, pinned=dict(raw.get("pinned", {})))
+    series = {dataset: pinned_vintages(value) for dataset, value in raw.get("pinned", {}).items()}
+    current = {dataset: vintages[-1] for dataset, vintages in series.items() if vintages}
+    return Manifest(root=data_dir, resources=resources, pinned=current, series=series)
+
+
+def pin_vintage(raw_manifest: dict[str, Any], dataset: str, vintage: str) -> dict[str, Any]:
+    """A copy of a parsed manifest with ``vintage`` pinned for ``dataset``.
+
+    For a dataset pinned as an edition series, the new vintage takes the place of the pinned
+    vintage of the same edition (a correction), or joins the series at its edition (a new
+    edition becomes the current one). Otherwise it replaces the pin. The ``pinned`` map stays
+    sorted by dataset if it was.
+    """
+    updated = copy.deepcopy(raw_manifest)
+    pinned = updated.setdefault("pinned", {})
+    keep_sorted = list(pinned) == sorted(pinned)
+    current = pinned.get(dataset)
+    if isinstance(current, list):
+        editions = {
+            str(r["vintage"]): r.get("edition")
+            for r in updated["resources"]
+            if r["dataset"] == dataset
+        }
+        edition = editions.get(vintage)
+        if _edition(edition) is None:
+            raise ValueError(
+                f"{dataset} {vintage} carries no edition in {MANIFEST_NAME}, so it cannot join the"
+                " pinned edition series"
+            )
+        kept = [v for v in current if editions.get(str(v)) != edition]
+        pinned[dataset] = sorted([*kept, vintage], key=lambda v: editions.get(str(v)) or 0)
+    else:
+        pinned[dataset] = vintage
+    if keep_sorted:
+        updated["pinned"] = dict(sorted(pinned.items()))
+    return updated
 
 
 def sha256_of(path: Path) -> str:

@@ -63,6 +63,57 @@ def check_inventory(manifest: Manifest) -> list[Problem]:
     return problems
 
 
+def check_pins(manifest: Manifest) -> list[Problem]:
+    """Every pinned vintage exists; an edition series has one vintage per edition, ascending.
+
+    A correction names an earlier vintage of the same dataset and edition.
+    """
+    where = f"{manifest.root.name}/{MANIFEST_NAME}"
+    problems = []
+    for dataset, vintages in sorted(manifest.series.items()):
+        if not vintages:
+            problems.append(Problem(where, f"pinned vintages of {dataset!r}: the list is empty", column="pinned"))
+            continue
+        by_vintage = {r.vintage: r for r in manifest.resources if r.dataset == dataset}
+        missing = [v for v in vintages if v not in by_vintage]
+        for vintage in missing:
+            problems.append(
+                Problem(where, f"pinned vintage {vintage!r} of {dataset!r} is not in the manifest", column="pinned")
+            )
+        if len(vintages) < 2 or missing:
+            continue
+        editions = [by_vintage[v].edition for v in vintages]
+        if None in editions:
+            unnamed = ", ".join(v for v, e in zip(vintages, editions) if e is None)
+            problems.append(
+                Problem(where, f"{dataset!r} is pinned as an edition series but {unnamed} carries no integer 'edition'",
+                        column="pinned")
+            )
+        elif any(later <= earlier for earlier, later in zip(editions, editions[1:])):
+            listed = ", ".join(f"{v} (edition {e})" for v, e in zip(vintages, editions))
+            problems.append(
+                Problem(where, f"pinned vintages of {dataset!r} must be one per edition, ascending: {listed}",
+                        column="pinned")
+            )
+    for resource in manifest.resources:
+        if "edition" in resource.raw and resource.edition is None:
+            problems.append(
+                Problem(where, f"resource {resource.name!r}: edition {resource.raw['edition']!r} is not an integer",
+                        column="edition")
+            )
+        if resource.corrects is None:
+            continue
+        corrected = next(
+            (r for r in manifest.resources if r.dataset == resource.dataset and r.vintage == resource.corrects), None
+        )
+        if corrected is None or corrected.edition != resource.edition:
+            problems.append(
+                Problem(where, f"resource {resource.name!r} corrects {resource.corrects!r}, which is not a vintage of"
+                        f" the same dataset and edition", column="corrects")
+            )
+    return problems
+
+
 def check_checksum(manifest: Manifest, resource: Resource) -> list[Problem]:
     path = manifest.file(resource)
     actual = sha256_of(path)
@@ -209,7 +260,7 @@ def read_resource(manifest: Manifest, resource: Resource) -> pd.DataFrame:
 
 def validate_all(manifest: Manifest) -> list[Problem]:
     """Every check on every file; an empty list means the data can be published."""
-    problems = check_inventory(manifest)
+    problems = check_inventory(manifest) + check_pins(manifest)
     for resource in manifest.resources:
         if not manifest.file(resource).is_file():
             continue

@@ -447,5 +447,6 @@ def refresh(
         ),
         licenses=({"name": "public-domain", "title": "U.S. Government work, public domain"},),
         schema=SCHEMA,
+        edition=edition,
     )
     return publish(data_dir, new, pin=pin, accessed=today)

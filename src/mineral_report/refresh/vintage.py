@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mineral_report.data.errors import DataValidationError
-from mineral_report.data.manifest import MANIFEST_NAME, Manifest, Resource
+from mineral_report.data.manifest import MANIFEST_NAME, Manifest, Resource, pin_vintage
 from mineral_report.data.validate import read_resource
 from mineral_report.refresh.errors import RefreshError
 
@@ -43,6 +43,7 @@ class NewVintage:
     sources: tuple[dict[str, Any], ...]
     licenses: tuple[dict[str, Any], ...]
     schema: dict[str, Any]  # used only when the dataset has no earlier vintage
+    edition: int | None = None  # for a dataset published once per edition
 
     @property
     def resource_name(self) -> str:
@@ -144,6 +145,7 @@ def _manifest_entry(raw_manifest: dict[str, Any], new: NewVintage, accessed: dat
         "accessed": accessed.isoformat(),
         "schema": _existing_schema(raw_manifest, new.dataset) or copy.deepcopy(new.schema),
         "hash": "sha256:" + hashlib.sha256(new.content).hexdigest(),
+        **({"edition": new.edition} if new.edition is not None else {}),
     }
 
 
@@ -168,11 +170,7 @@ def _with_resource(raw_manifest: dict[str, Any], entry: dict[str, Any], pin: boo
     updated = copy.deepcopy(raw_manifest)
     updated["resources"].append(entry)
     if pin:
-        pinned = updated.setdefault("pinned", {})
-        keep_sorted = list(pinned) == sorted(pinned)
-        pinned[entry["dataset"]] = entry["vintage"]
-        if keep_sorted:
-            updated["pinned"] = dict(sorted(pinned.items()))
+        updated = pin_vintage(updated, entry["dataset"], entry["vintage"])
     return json.dumps(updated, indent=2, ensure_ascii=False) + "\n"
 
 
