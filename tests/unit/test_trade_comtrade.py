@@ -241,9 +241,10 @@ def test_the_chapter_shows_the_planted_series_when_it_is_pinned(planted_dir, mon
     assert glued["comtrade_latest_year"] == "2024"
     assert "Russia supplied 34.1% of that value and China 7.6%" in glued["comtrade_finding"]
     drawn = [
-        output["data"]["application/vnd.vegalite.v6+json"]["title"]["text"]
+        " ".join(output["data"]["application/vnd.vegalite.v6+json"]["title"]["text"])
         for cell in notebook.cells if cell.cell_type == "code"
         for output in cell.get("outputs", []) if "application/vnd.vegalite.v6+json" in output.get("data", {})
     ]  # fmt: skip
-    assert "Russia's and China's shares of India's imports, by mineral, 2024" in drawn
+    assert "China supplies more than Russia for 4 of 6 basket minerals, Russia for 2 Shares of India's imports, 2024" in drawn
+    assert "India's critical-mineral imports from Russia: US$ 1 million in 2023, US$ 460 million in 2024" in drawn
     assert "India's imports of each basket mineral from Russia, China and the world" in drawn
