@@ -159,11 +159,6 @@ def test_pin_and_the_command_line(data_copy, publisher, monkeypatch, capsys) -> 
     assert read_manifest(data_copy).pinned[usgs.DATASET] == str(EDITION)
 
 
-def test_an_existing_edition_is_refused_before_downloading(untouched, publisher, client) -> None:
-    assert "usgs-mcs/2026 already exists" in refresh_fails(untouched, client, edition=2026)
-    assert publisher.requests == []
-
-
 def test_unknown_countries_are_listed(untouched, publisher, client) -> None:
     rows = ROWS + [
         [*ROWS[0][:2], "Atlantis", *ROWS[0][3:]],

@@ -23,7 +23,7 @@ import pycountry
 
 from mineral_report.data.manifest import Resource
 from mineral_report.refresh.errors import RefreshError
-from mineral_report.refresh.http import HttpClient
+from mineral_report.refresh.http import HttpClient, path_segment
 from mineral_report.refresh.vintage import (
     NewVintage,
     csv_bytes,
@@ -388,7 +388,7 @@ class ScienceBaseClient:
         return cls(base_url=base_url.rstrip("/"), http=http or HttpClient())
 
     def item_url(self, item_id: str) -> str:
-        return f"{self.base_url}/catalog/item/{item_id}"
+        return f"{self.base_url}/catalog/item/{path_segment(item_id)}"
 
     def file_url(self, item_id: str, file_name: str) -> str:
         """The download address of ``file_name``, which may be on another host."""
