@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mineral_report.editions import Editions
 from mineral_report.metrics import herfindahl_hirschman, top_n_share
 
 AGGREGATES = ("WLD", "OTH")
@@ -156,3 +157,173 @@ def supply_overview(table: pd.DataFrame) -> pd.DataFrame:
     view["HHI"] = view["HHI"].map(lambda v: "—" if pd.isna(v) else f"{v:,.0f}")
     view["Top-3 share"] = view["Top-3 share"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
     return view.set_index("Mineral")
+
+
+def edition_figure(usgs: pd.DataFrame, edition: int, commodity: str, measure: str, iso3: str) -> pd.Series | None:
+    """One country's figure in one edition, for the newest year that edition gives it."""
+    rows = usgs[(usgs["edition"] == edition) & (usgs["commodity"] == commodity) & (usgs["measure"] == measure)
+                & (usgs["country_iso3"] == iso3)]
+    if rows.empty:
+        return None
+    return rows.sort_values("year").iloc[-1]
+
+
+def million_tonnes(row: pd.Series | None) -> str:
+    """A tonnage figure in words for the prose: "3.8 million tonnes", "more than 85 million tonnes"."""
+    if row is None:
+        return "not listed"
+    if pd.isna(row["value"]):
+        return describe(row)
+    bound = {">": "more than ", "<": "less than "}.get(marker_of(row), "")
+    return f"{bound}{row['value'] / 1e6:,.1f} million tonnes"
+
+
+def change_in_words(before: float, after: float) -> str:
+    """How a figure moved between two editions: "kept", "cut by more than half", "raised by 21%"."""
+    if pd.isna(before) or pd.isna(after) or before == 0:
+        return "not comparable"
+    ratio = after / before
+    if ratio == 1:
+        return "kept"
+    if ratio < 0.5:
+        return "cut by more than half"
+    if ratio < 1:
+        return f"cut by {1 - ratio:.0%}"
+    if ratio > 2:
+        return "more than doubled"
+    return f"raised by {ratio - 1:.0%}"
+
+
+def headline_change(before: float, after: float, subject: str) -> str:
+    """A finding's opening words: "USGS cut its estimate of <subject> by more than half"."""
+    change = change_in_words(before, after)
+    if change == "kept":
+        return f"USGS kept its estimate of {subject} unchanged"
+    if change == "more than doubled":
+        return f"USGS more than doubled its estimate of {subject}"
+    if change == "not comparable":
+        return f"USGS's estimates of {subject} cannot be compared across editions"
+    verb, _, amount = change.partition(" ")
+    return f"USGS {verb} its estimate of {subject} {amount}"
+
+
+def later_editions_in_words(previous: tuple[int, pd.Series | None], current: tuple[int, pd.Series | None]) -> str:
+    """What the previous and the current edition say, and whether the current keeps or revises it."""
+    (prev_edition, prev_row), (cur_edition, cur_row) = previous, current
+    said = f"in MCS {prev_edition} at {million_tonnes(prev_row)}"
+    if prev_row is not None and cur_row is not None and (
+        prev_row["value"] == cur_row["value"] or (pd.isna(prev_row["value"]) and pd.isna(cur_row["value"])
+                                                  and marker_of(prev_row) == marker_of(cur_row))
+    ):
+        return f"{said}, a figure MCS {cur_edition} keeps"
+    return f"{said}, which MCS {cur_edition} revises to {million_tonnes(cur_row)}"
+
+
+def share_in_words(share: float, of_lower_bound: bool) -> str:
+    """A share of a world total; of a total given only as a lower bound, the share is an upper bound."""
+    if pd.isna(share):
+        return "an unknown share"
+    return f"at most {share:.1%}" if of_lower_bound else f"{share:.1%}"
+
+
+def prose_name(commodity: str) -> str:
+    """A commodity's name inside a sentence: "rare earths (REO)", "titanium: rutile"."""
+    name = COMMODITY_NAMES[commodity]
+    return name[0].lower() + name[1:]
+
+
+def _names(commodities: list[str]) -> str:
+    names = [prose_name(c) for c in commodities]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def edition_coverage(usgs: pd.DataFrame) -> str:
+    """How many of the report's minerals each pinned edition carries: "MCS 2024: 21 minerals; …"."""
+    counts = usgs[usgs["commodity"].isin(COMMODITY_NAMES)].groupby("edition")["commodity"].nunique()
+    return "; ".join(f"MCS {edition}, {n} of {len(COMMODITY_NAMES)} minerals" for edition, n in counts.items())
+
+
+def coverage_gaps(usgs: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """Plain sentences on what each pinned edition lacks, computed from the data.
+
+    Which minerals an edition carries no figures for; which figures the current edition lacks
+    (the chapter then uses the latest edition that has them); which figures USGS withholds or
+    does not give by country in the edition used.
+    """
+    editions = Editions.of(usgs)
+    current = editions.current
+    sentences = []
+    for edition in editions.all:
+        carried = set(usgs.loc[usgs["edition"] == edition, "commodity"])
+        missing = [c for c in COMMODITY_NAMES if c not in carried]
+        if not missing:
+            continue
+        present = [c for c in COMMODITY_NAMES if c in carried]
+        if len(present) < len(missing):
+            sentences.append(f"MCS {edition} is on file for {_names(present)} only.")
+        else:
+            sentences.append(f"MCS {edition} carries no figures for {_names(missing)}.")
+    older = table[table["edition"] < current]
+    for edition, rows in older.groupby("edition"):
+        labels = [f"{prose_name(c)} {m}" for c, m in zip(rows["commodity"], rows["measure"])]
+        listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        sentences.append(f"The current edition, MCS {current}, lacks {listed}; for these the chapter uses MCS {edition}.")
+    for record in table.itertuples():
+        if record.hhi is None or pd.isna(record.hhi):
+            sentences.append(
+                f"MCS {record.edition} gives no {record.measure} of {prose_name(record.commodity)}"
+                " by country."
+            )
+    for record in table.itertuples():
+        used = usgs[(usgs["edition"] == record.edition) & (usgs["commodity"] == record.commodity)
+                    & (usgs["measure"] == record.measure) & (usgs["year"] == record.year) & (usgs["marker"] == "W")]
+        for country in used["country"]:
+            sentences.append(
+                f"USGS withholds the {record.measure} of {prose_name(record.commodity)} in"
+                f" {country} (MCS {record.edition}, {record.year})."
+            )
+    return sentences
+
+
+def rare_earth_findings(usgs: pd.DataFrame, table: pd.DataFrame) -> dict[str, object]:
+    """The rare-earth figures and sentences the chapter and the landing page glue, by name.
+
+    Every edition is the pinned series' own: first on file, previous and current. Numbers
+    are in million tonnes of rare-earth-oxide equivalent; ``*_text`` values are sentences
+    or phrases that depend on what the editions say.
+    """
+    editions = Editions.of(usgs)
+    first, current = editions.first, editions.current
+    previous = editions.previous or current
+    reserves = table[table["kind"] == "reserves"].set_index("commodity").loc["rare-earths"]
+
+    def figure(edition: int, iso3: str) -> pd.Series | None:
+        return edition_figure(usgs, edition, "rare-earths", "reserves", iso3)
+
+    def mt(edition: int, iso3: str) -> float:
+        row = figure(edition, iso3)
+        return float("nan") if row is None else row["value"] / 1e6
+
+    rus_first, rus_current = mt(first, "RUS"), mt(current, "RUS")
+    return {
+        "edition_first": first,
+        "edition_previous": previous,
+        "edition_current": current,
+        "ree_rus_res_first_mt": rus_first,
+        "ree_rus_res_previous_mt": mt(previous, "RUS"),
+        "ree_rus_res_current_mt": rus_current,
+        "ree_chn_res_current_mt": mt(current, "CHN"),
+        "ree_ind_res_first_mt": mt(first, "IND"),
+        "ree_ind_res_current_text": million_tonnes(figure(current, "IND")),
+        "ree_world_res_current_text": million_tonnes(figure(current, "WLD")),
+        "ree_rus_res_change_text": change_in_words(rus_first, rus_current),
+        "ree_rus_res_headline_text": headline_change(rus_first, rus_current, "Russia's rare-earth reserves"),
+        "ree_rus_res_later_text": later_editions_in_words((previous, figure(previous, "RUS")),
+                                                          (current, figure(current, "RUS"))),
+        "ree_rus_res_share": reserves["russia_share"] * 100,
+        "ree_rus_res_share_text": share_in_words(reserves["russia_share"], bool(reserves["world_is_lower_bound"])),
+        "ree_world_res_bound_text": (
+            " (USGS gives the world total only as a lower bound, so every share of it is an upper bound)"
+            if reserves["world_is_lower_bound"] else ""
+        ),
+    }

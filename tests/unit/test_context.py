@@ -12,24 +12,6 @@ from mineral_report.tables import FilterableTable
 from mineral_report.trade import stockpile_need
 
 
-def test_every_claim_has_a_verdict_and_evidence() -> None:
-    claims = report.load("claims-ledger")
-    assert len(claims) >= 15
-    assert claims["verdict"].notna().all() and claims["reason"].notna().all()
-    testable = claims["verdict"] != "unverifiable"
-    assert claims.loc[testable, "data_value"].notna().all()
-    assert claims.loc[testable, "data_reference"].notna().all()
-    assert claims.loc[claims["claim_located"], "url"].notna().all()
-
-
-def test_the_usgs_russia_claim_matches_the_data() -> None:
-    claims = report.load("claims-ledger").set_index("claim_id")
-    usgs = report.load("usgs-mcs-world", vintage="2025")
-    russia = usgs.query("commodity == 'rare-earths' and measure == 'reserves' and country_iso3 == 'RUS'")
-    assert claims.at["C02", "verdict"] == "consistent"
-    assert float(claims.at["C02", "claimed_value"]) == russia["value"].iloc[0] == 3_800_000
-
-
 def test_stockpile_is_two_twelfths_of_annual_imports() -> None:
     need = stockpile_need(report.load("india-mineral-trade-observations"), months=2).set_index("observation")
     assert need.at["OBS019", "2_months"] == pytest.approx(53_700 / 6)
