@@ -9,10 +9,11 @@ import pytest
 from pypdf import PdfReader
 
 import mineral_report as report
+from mineral_report.editions import Editions, year_before_largest_rise
 from mineral_report.page_figures import chart_specs
 from mineral_report.pdf import PDF_NAME, book_order
 from mineral_report.reserves import concentration_table, revisions
-from mineral_report.trade import latest_final_year, partner_table
+from mineral_report.trade import latest_final_year, partner_table, russia_share_of_imports
 
 from ..conftest import REPO, SITE
 
@@ -62,22 +63,27 @@ def _pasted(html: str) -> list[str]:
 
 
 def test_key_findings_equal_the_chapters_values() -> None:
+    """The landing page shows the figures of the pinned data: the current edition, the latest final year."""
     values = _pasted((SITE / "index.html").read_text(encoding="utf-8"))
     trade = report.load("india-trade-by-partner")
     imports = partner_table(trade, "imports_usd_mn")
     latest = latest_final_year(trade)
-    usgs = report.load_all_vintages("usgs-mcs-world")
+    baseline = year_before_largest_rise(russia_share_of_imports(trade))
+    usgs = report.load_series("usgs-mcs-world")
+    editions = Editions.of(usgs)
     russia_ree = revisions(usgs, "rare-earths").query("country_iso3 == 'RUS'").set_index("edition")["value"]
     supply = concentration_table(usgs).query("kind == 'supply'").set_index("commodity")
     expected = [
-        f"{imports.at['2021-22', 'RUS'] / 1000:.1f}",
+        f"{imports.at[baseline, 'RUS'] / 1000:.1f}",
+        baseline,
         f"{imports.at[latest, 'RUS'] / 1000:.1f}",
         latest,
-        f"{russia_ree[2024] / 1e6:.1f}",
-        f"{russia_ree[2025] / 1e6:.1f}",
+        f"{russia_ree[editions.first] / 1e6:.1f}",
+        f"{russia_ree[editions.current] / 1e6:.1f}",
+        str(editions.current),
         f"{supply.at['rare-earths', 'china_share'] * 100:.0f}",
         f"{supply.at['palladium', 'russia_share'] * 100:.0f}",
     ]
     for value in expected:
         assert value in values, value
-    assert values[:3] == expected[:3]
+    assert values[:4] == expected[:4]

@@ -11,6 +11,8 @@ from mineral_report.supply_chain import china_mining_and_refining
 from mineral_report.tables import FilterableTable
 from mineral_report.trade import stockpile_need
 
+from .test_reserves import shipped_editions
+
 
 def test_stockpile_is_two_twelfths_of_annual_imports() -> None:
     need = stockpile_need(report.load("india-mineral-trade-observations"), months=2).set_index("observation")
@@ -20,7 +22,7 @@ def test_stockpile_is_two_twelfths_of_annual_imports() -> None:
 
 
 def test_mining_and_refining_come_from_their_own_sources() -> None:
-    usgs = report.load_all_vintages("usgs-mcs-world")
+    usgs = shipped_editions()
     shares = china_mining_and_refining(concentration_table(usgs), report.load("processing-shares"))
     ree = shares[shares["mineral"] == "Rare earths (REO)"].set_index("stage")
     assert ree.at["mining", "source"].startswith("USGS MCS")

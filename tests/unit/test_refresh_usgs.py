@@ -24,29 +24,32 @@ from mineral_report.refresh import RefreshError, usgs
 from mineral_report.refresh.http import HttpClient
 from mineral_report.refresh.usgs import ScienceBaseClient
 
+from ..conftest import DATA
 from .publisher_server import PublisherServer, Reply, publisher  # noqa: F401
 
-EDITION = 2027
+# The next edition after the newest one in data/, so the test still runs after a real refresh.
+LATEST = max(r.edition or 0 for r in read_manifest(DATA).resources if r.dataset == usgs.DATASET)
+EDITION = LATEST + 1
 ITEM = "5f0c0ffee0000000000c0de1"
 NEW_FILE = f"usgs-mcs/{EDITION}/world_production_reserves.csv"
 NBSP = "\xa0"
 HEADER = [
-    "SOURCE", "COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", "PROD_2025", "PROD_EST_ 2026",
-    "PROD_NOTES", "CAP_2025", " CAP_EST_ 2026", "CAP_NOTES", "RESERVES_2026", "RESERVE_NOTES",
+    "SOURCE", "COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", f"PROD_{EDITION - 2}", f"PROD_EST_ {EDITION - 1}",
+    "PROD_NOTES", f"CAP_{EDITION - 2}", f" CAP_EST_ {EDITION - 1}", "CAP_NOTES", f"RESERVES_{EDITION - 1}", "RESERVE_NOTES",
 ]  # fmt: skip
 RARE_EARTHS = "Mine production, rare-earth-oxide equivalent"
 ROWS = [
-    ["MCS2027", "Rare earths", "United States", RARE_EARTHS, "metric tons", "45,000", "e51,000", "reported", "", "", "", "1,900,000", ""],
-    ["MCS2027", "Rare earths", f"Russiae{NBSP}", RARE_EARTHS, "metric tons", "2,500", "2,500", "", "", "", "", "3,800,000", "Ministry data"],
-    ["MCS2027", "Rare earths", "Burma9", RARE_EARTHS, "metric tons", "31,000", "W", "", "", "", "", "NA", ""],
-    ["MCS2027", "Rare earths", "Other countries", RARE_EARTHS, "metric tons", "—", "Included in World total.", "", "", "", "", "XX", ""],
-    ["MCS2027", "Rare earths", "World total (rounded)", RARE_EARTHS, "metric tons", "390,000", "400,000", "", "", "", "", ">90,000,000", ""],
-    ["MCS2027", "Nickel", "New Caledonia9", "Mine production, nickel content", "metric tons", f"110{NBSP}000", "100,000", "", "", "", "", "7,100,000", ""],
-    ["MCS2027", "Cobalt", "Congo (Kinshasa)", "Mine production, cobalt content", "metric tons", "220,000", "e230,000", "", "", "", "", "6,000,000", ""],
-    ["MCS2027", "Platinum-group metals", "South Africa", "Mine production: Palladium", "kilograms", "80,000", "78,000", "", "", "", "", "63,000,000", "PGM reserves"],
-    ["MCS2027", "Platinum-group metals", "South Africa", "Mine production: Platinum", "kilograms", "120,000", "115,000", "", "", "", "", "63,000,000", "PGM reserves"],
-    ["MCS2027", "Gallium", "Korea, Republic of", "Primary production, low purity", "kilograms", "—", "—", "", "3,000", "3,000", "idle", "", ""],
-    ["MCS2027", "Iron ore", "Australia", "Mine production, usable ore", "million metric tons", "930", "930", "", "", "", "", "58,000", ""],
+    [f"MCS{EDITION}", "Rare earths", "United States", RARE_EARTHS, "metric tons", "45,000", "e51,000", "reported", "", "", "", "1,900,000", ""],
+    [f"MCS{EDITION}", "Rare earths", f"Russiae{NBSP}", RARE_EARTHS, "metric tons", "2,500", "2,500", "", "", "", "", "3,800,000", "Ministry data"],
+    [f"MCS{EDITION}", "Rare earths", "Burma9", RARE_EARTHS, "metric tons", "31,000", "W", "", "", "", "", "NA", ""],
+    [f"MCS{EDITION}", "Rare earths", "Other countries", RARE_EARTHS, "metric tons", "—", "Included in World total.", "", "", "", "", "XX", ""],
+    [f"MCS{EDITION}", "Rare earths", "World total (rounded)", RARE_EARTHS, "metric tons", "390,000", "400,000", "", "", "", "", ">90,000,000", ""],
+    [f"MCS{EDITION}", "Nickel", "New Caledonia9", "Mine production, nickel content", "metric tons", f"110{NBSP}000", "100,000", "", "", "", "", "7,100,000", ""],
+    [f"MCS{EDITION}", "Cobalt", "Congo (Kinshasa)", "Mine production, cobalt content", "metric tons", "220,000", "e230,000", "", "", "", "", "6,000,000", ""],
+    [f"MCS{EDITION}", "Platinum-group metals", "South Africa", "Mine production: Palladium", "kilograms", "80,000", "78,000", "", "", "", "", "63,000,000", "PGM reserves"],
+    [f"MCS{EDITION}", "Platinum-group metals", "South Africa", "Mine production: Platinum", "kilograms", "120,000", "115,000", "", "", "", "", "63,000,000", "PGM reserves"],
+    [f"MCS{EDITION}", "Gallium", "Korea, Republic of", "Primary production, low purity", "kilograms", "—", "—", "", "3,000", "3,000", "idle", "", ""],
+    [f"MCS{EDITION}", "Iron ore", "Australia", "Mine production, usable ore", "million metric tons", "930", "930", "", "", "", "", "58,000", ""],
 ]  # fmt: skip
 
 
@@ -62,7 +65,7 @@ def release(csv_bytes: bytes, member: str = f"MCS{EDITION}_World_Data.csv") -> b
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(member, csv_bytes)
-        archive.writestr("MCS2027_World_Data.xml", "<metadata/>")
+        archive.writestr(f"MCS{EDITION}_World_Data.xml", "<metadata/>")
     return buffer.getvalue()
 
 
@@ -71,7 +74,7 @@ def serve_release(publisher: PublisherServer, zip_bytes: bytes, name: str = f"Wo
         "id": ITEM,
         "title": f"Mineral Commodity Summaries {EDITION} Data Release",
         "files": [
-            {"name": "MCS2027_Fig1.csv", "url": f"{publisher.url}/files/fig1.csv"},
+            {"name": f"MCS{EDITION}_Fig1.csv", "url": f"{publisher.url}/files/fig1.csv"},
             {"name": name, "url": f"{publisher.url}/files/release.zip", "size": len(zip_bytes)},
         ],
     }
@@ -111,29 +114,29 @@ def test_release_becomes_a_validated_vintage_in_the_usgs_layout(data_copy, publi
     table = published(data_copy, publisher, client)
 
     found = read_manifest(data_copy)
-    assert found.pinned[usgs.DATASET] == "2026"  # not pinned without --pin
+    assert found.pinned[usgs.DATASET] == str(LATEST)  # not pinned without --pin
     assert [str(p) for p in validate_all(found)] == problems_before
     assert (data_copy / NEW_FILE).read_text().splitlines()[0] == ",".join(usgs.COLUMNS)
-    schema_2026 = found.resolve(usgs.DATASET, "2026").raw["schema"]
-    assert found.resolve(usgs.DATASET, str(EDITION)).raw["schema"] == schema_2026
+    schema_before = found.resolve(usgs.DATASET, str(LATEST)).raw["schema"]
+    assert found.resolve(usgs.DATASET, str(EDITION)).raw["schema"] == schema_before
     assert publisher.requests[0].query == {"format": "json"}
 
-    us = only(table, country_iso3="USA", measure="mine production", year=2026)
+    us = only(table, country_iso3="USA", measure="mine production", year=EDITION - 1)
     assert (us["value"], us["unit"], us["is_estimate"], us["note"]) == (51000, "t", True, "reported")
-    assert only(table, country_iso3="USA", measure="mine production", year=2025)["is_estimate"] == False  # noqa: E712
+    assert only(table, country_iso3="USA", measure="mine production", year=EDITION - 2)["is_estimate"] == False  # noqa: E712
     russia = only(table, country_iso3="RUS", measure="reserves")
     assert (russia["country"], russia["value"], russia["is_estimate"]) == ("Russia", 3_800_000, True)
-    assert only(table, country_iso3="MMR", year=2026, measure="mine production")["marker"] == "W"
+    assert only(table, country_iso3="MMR", year=EDITION - 1, measure="mine production")["marker"] == "W"
     assert only(table, country_iso3="MMR", measure="reserves")["marker"] == "NA"
-    assert only(table, country_iso3="OTH", year=2026, measure="mine production")["marker"] == "incl. in world"
+    assert only(table, country_iso3="OTH", year=EDITION - 1, measure="mine production")["marker"] == "incl. in world"
     assert only(table, country_iso3="OTH", measure="reserves")["marker"] == "XX"
-    zero = only(table, country_iso3="OTH", year=2025, measure="mine production")
+    zero = only(table, country_iso3="OTH", year=EDITION - 2, measure="mine production")
     assert zero["marker"] == "—" and pd.isna(zero["value"])
     world = only(table, country_iso3="WLD", measure="reserves")
     assert (world["marker"], world["value"], world["country"]) == (">", 90_000_000, "World total (rounded)")
-    caledonia = only(table, country_iso3="NCL", year=2025, measure="mine production")
+    caledonia = only(table, country_iso3="NCL", year=EDITION - 2, measure="mine production")
     assert (caledonia["country"], caledonia["value"]) == ("New Caledonia", 110_000)
-    assert only(table, country_iso3="COD", year=2026, measure="mine production")["is_estimate"] == True  # noqa: E712
+    assert only(table, country_iso3="COD", year=EDITION - 1, measure="mine production")["is_estimate"] == True  # noqa: E712
 
 
 def test_commodities_are_mapped_and_others_dropped(data_copy, publisher, client) -> None:
@@ -145,9 +148,9 @@ def test_commodities_are_mapped_and_others_dropped(data_copy, publisher, client)
     pgm = table[table["commodity"] == "platinum-group-metals"]
     assert pgm[["measure", "value", "unit"]].values.tolist() == [["reserves", 63_000_000, "kg"]]
     gallium = table[table["commodity"] == "gallium"].set_index(["measure", "year"])
-    assert gallium.loc[("capacity", 2026), "value"] == 3000
-    assert gallium.loc[("capacity", 2026), "note"] == "idle"
-    assert gallium.loc[("refinery production", 2025), "marker"] == "—"
+    assert gallium.loc[("capacity", EDITION - 1), "value"] == 3000
+    assert gallium.loc[("capacity", EDITION - 1), "note"] == "idle"
+    assert gallium.loc[("refinery production", EDITION - 2), "marker"] == "—"
 
 
 def test_pin_and_the_command_line(data_copy, publisher, monkeypatch, capsys) -> None:
@@ -160,7 +163,7 @@ def test_pin_and_the_command_line(data_copy, publisher, monkeypatch, capsys) -> 
 
 
 def test_an_existing_edition_is_refused_before_downloading(untouched, publisher, client) -> None:
-    assert "usgs-mcs/2026 already exists" in refresh_fails(untouched, client, edition=2026)
+    assert f"usgs-mcs/{LATEST} already exists" in refresh_fails(untouched, client, edition=LATEST)
     assert publisher.requests == []
 
 
@@ -176,24 +179,24 @@ def test_unknown_countries_are_listed(untouched, publisher, client) -> None:
 def test_unreadable_values_are_listed(untouched, publisher, client) -> None:
     rows = [[*ROWS[0][:5], "about 45,000", *ROWS[0][6:]]]
     serve_release(publisher, release(world_csv(rows)))
-    assert "Rare earths, United States, PROD_2025: 'about 45,000'" in refresh_fails(untouched, client)
+    assert f"Rare earths, United States, PROD_{EDITION - 2}: 'about 45,000'" in refresh_fails(untouched, client)
 
 
 def test_a_changed_layout_names_the_missing_columns(untouched, publisher, client) -> None:
-    header = [name.replace("RESERVES_2026", "RESERVES_EST_2026") for name in HEADER]
+    header = [name.replace(f"RESERVES_{EDITION - 1}", f"RESERVES_EST_{EDITION - 1}") for name in HEADER]
     serve_release(publisher, release(world_csv(ROWS, header)))
-    assert "lacks column(s) RESERVES_2026" in refresh_fails(untouched, client)
+    assert f"lacks column(s) RESERVES_{EDITION - 1}" in refresh_fails(untouched, client)
 
 
 def test_a_missing_release_file_lists_what_the_item_has(untouched, publisher, client) -> None:
     serve_release(publisher, release(world_csv(ROWS)), name="Something_else.zip")
     message = refresh_fails(untouched, client)
     assert f"has no file World_Data_Release_MCS_{EDITION}.zip" in message
-    assert "MCS2027_Fig1.csv, Something_else.zip" in message
+    assert f"MCS{EDITION}_Fig1.csv, Something_else.zip" in message
 
 
 def test_a_zip_without_the_world_csv_is_named(untouched, publisher, client) -> None:
-    serve_release(publisher, release(world_csv(ROWS), member="MCS2027_Salient.csv"))
+    serve_release(publisher, release(world_csv(ROWS), member=f"MCS{EDITION}_Salient.csv"))
     assert f"no MCS{EDITION}_World_Data.csv in the release zip" in refresh_fails(untouched, client)
 
 
