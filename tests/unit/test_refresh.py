@@ -33,7 +33,11 @@ from .publisher_server import (  # noqa: F401 (publisher is a fixture)
 TODAY = date(2027, 1, 15)
 NEW_FILE = "comtrade/2027-01-15/india_imports_by_hs.csv"
 FAKE_KEY = "test-key-9f8e7d6c5b4a"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "comtrade"
+RECORDED = json.loads((FIXTURES / "preview-chn-2846-cut.json").read_text(encoding="utf-8"))
+KEYED_ANSWER = json.loads((FIXTURES / "comtradr-HS-60a6ad.json").read_text(encoding="utf-8"))
 PARTNER_NAMES = {"643": ("RUS", "Russian Federation"), "156": ("CHN", "China"), "0": ("W00", "World")}
+REAL_FIELDS = 47
 
 
 def basket(data_dir: Path) -> list[str]:
@@ -41,21 +45,23 @@ def basket(data_dir: Path) -> list[str]:
     return sorted(set(codes))
 
 
-def record(year: str, code: str, partner: str, value: float = 1000.0) -> dict[str, Any]:
-    """One record in the layout of Comtrade's JSON answers."""
+def as_india(recorded: dict[str, Any], partner: str = "0", **changes: Any) -> dict[str, Any]:
+    """A recorded real record with India as reporter: every other field keeps its real shape."""
     iso, name = PARTNER_NAMES[partner]
     return {
-        "typeCode": "C", "freqCode": "A", "refPeriodId": int(f"{year}0101"), "refYear": int(year),
-        "refMonth": 52, "period": year, "reporterCode": 699, "reporterISO": "IND",
-        "reporterDesc": "India", "flowCode": "M", "flowDesc": "Import", "partnerCode": int(partner),
-        "partnerISO": iso, "partnerDesc": name, "partner2Code": 0, "classificationCode": "H6",
-        "cmdCode": code, "cmdDesc": f"Goods of HS {code}", "aggrLevel": len(code),
-        "isLeaf": len(code) == 6, "customsCode": "C00", "mosCode": "0", "motCode": 0,
-        "qtyUnitCode": 8, "qtyUnitAbbr": "kg", "qty": 250.0, "isQtyEstimated": False,
-        "altQty": None, "netWgt": 250.0 if partner != "156" else None, "isNetWgtEstimated": False,
-        "grossWgt": None, "cifvalue": value, "fobvalue": None, "primaryValue": value,
-        "legacyEstimationFlag": 0, "isReported": True, "isAggregate": True,
+        **recorded, "reporterCode": 699, "reporterISO": "IND", "reporterDesc": "India",
+        "partnerCode": int(partner), "partnerISO": iso, "partnerDesc": name, **changes,
     }  # fmt: skip
+
+
+def record(year: str, code: str, partner: str, value: float = 1000.0) -> dict[str, Any]:
+    """One record in the layout of Comtrade's JSON answers, cut from a recorded one (all 47 fields)."""
+    return as_india(
+        RECORDED["2024"]["data"][0], partner,
+        refPeriodId=int(f"{year}0101"), refYear=int(year), period=year, cmdCode=code,
+        cmdDesc=f"Goods of HS {code}", aggrLevel=len(code), isLeaf=len(code) == 6, qty=250.0,
+        netWgt=250.0 if partner != "156" else None, cifvalue=value, primaryValue=value,
+    )  # fmt: skip
 
 
 def answer(records: list[dict[str, Any]]) -> Reply:
@@ -327,3 +333,120 @@ def test_the_command_publishes_and_pins(data_copy, publisher, monkeypatch, capsy
     assert f"data/comtrade/{vintage_name}/india_imports_by_hs.csv (pinned)" in capsys.readouterr().out
     assert read_manifest(data_copy).pinned[comtrade.DATASET] == vintage_name
     assert {r.query["period"] for r in publisher.requests} == {"2023", "2024"}
+
+
+# -- real answers, as the API really gives them --------------------------------------------
+
+
+def test_the_recorded_answers_carry_all_47_fields() -> None:
+    recorded = [*KEYED_ANSWER["data"], *(r for year in RECORDED.values() for r in year["data"])]
+    assert len(recorded) == 11
+    assert {len(r) for r in recorded} == {REAL_FIELDS}
+    assert {tuple(r) for r in recorded} == {tuple(KEYED_ANSWER["data"][0])}  # one layout, one order
+
+
+def test_no_quantity_is_missing_not_a_unit_called_na() -> None:
+    # The keyed answer: unit code -1, "N/A", qty null, netWgt null (all four records).
+    keyed = [as_india(r, partner, cmdCode="2846") for r, partner in zip(KEYED_ANSWER["data"], "0 643 0 643".split())]
+    # The preview answer of 1999: "N/A" with qty 0.0 — still no quantity, not zero of it.
+    preview = [as_india(r, partner) for r, partner in zip(RECORDED["1999"]["data"], ("0", "643"))]
+
+    rows = comtrade.to_rows(keyed + preview)  # the keyed answer's two exports are left out
+
+    assert len(rows) == 4
+    for row in rows:
+        assert (row["qty"], row["qty_unit"], row["is_qty_estimated"]) == ("", "", "")
+        assert row["net_weight_kg"] == ""
+    values = {(row["calendar_year"], row["partner_iso3"]): row["trade_value_usd"] for row in rows}
+    assert values == {
+        ("1999", "RUS"): "13002", ("1999", "WLD"): "12989816",
+        ("2010", "RUS"): "74251272075", ("2010", "WLD"): "6804128143",
+    }  # fmt: skip
+    assert {row["classification"] for row in rows} == {"H3", "H1"}
+
+
+def test_a_quantity_in_a_unit_is_kept_as_reported() -> None:
+    world, austria, belgium, russia = RECORDED["2024"]["data"]
+    czechia = RECORDED["2012"]["data"][0]  # kg, qty 0.0 estimated, netWgt null
+
+    rows = comtrade.to_rows([as_india(world), as_india(russia, "643"), as_india(czechia, "156")])
+
+    by_year = {(row["calendar_year"], row["partner_iso3"]): row for row in rows}
+    assert by_year[("2024", "WLD")] == {
+        "calendar_year": "2024", "partner_iso3": "WLD", "hs_code": "2846",
+        "hs_description": world["cmdDesc"], "classification": "H6", "flow": "import",
+        "trade_value_usd": "1386613152", "net_weight_kg": "77025454.404", "qty": "77025454.404",
+        "qty_unit": "kg", "is_qty_estimated": "true", "is_net_weight_estimated": "true",
+    }  # fmt: skip
+    assert by_year[("2024", "RUS")]["qty"] == "899017.346"
+    assert (by_year[("2012", "CHN")]["qty"], by_year[("2012", "CHN")]["net_weight_kg"]) == ("0", "")
+
+
+def test_a_replayed_real_answer_publishes_its_figures(data_copy, publisher, client) -> None:
+    """Comtrade's own records, served as the API serves them, reach data/ unchanged."""
+    world, _, _, russia = RECORDED["2024"]["data"]
+
+    def recorded_2846(request: Request) -> Reply:
+        wanted = request.query["cmdCode"].split(",")
+        return answer([as_india(world), as_india(russia, "643")] if "2846" in wanted else [])
+
+    publisher.on_call(comtrade.PREVIEW_PATH, recorded_2846)
+    comtrade.refresh(data_copy, [2024], pin=True, client=client, today=TODAY)
+
+    table = load(comtrade.DATASET, data_dir=data_copy).set_index("partner_iso3")
+    assert table.at["WLD", "trade_value_usd"] == world["primaryValue"]
+    assert table.at["RUS", "net_weight_kg"] == russia["netWgt"]
+    assert table.at["RUS", "qty_unit"] == "kg"
+
+
+# -- malformed values: one line naming the record and the field ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "said"),
+    [
+        ("primaryValue", "abc", "primaryValue is not a number"),
+        ("primaryValue", FAKE_KEY, "primaryValue is not a number"),
+        ("primaryValue", "1386613152.0", "primaryValue is not a number"),
+        ("netWgt", [1, 2], "netWgt is not a number"),
+        ("qty", "many", "qty is not a number"),
+        ("qtyUnitAbbr", {"unit": "kg"}, "qtyUnitAbbr is not text"),
+        ("isNetWgtEstimated", "yes", "isNetWgtEstimated is not true or false"),
+        ("period", "20x4", "period is not a year"),
+        ("cmdCode", "../../x", "cmdCode is not an HS code of 4 or 6 digits"),
+    ],
+)
+def test_a_malformed_value_is_one_line_naming_record_and_field(field, bad, said) -> None:
+    good = as_india(RECORDED["2024"]["data"][0])
+    records = [good, as_india(RECORDED["2024"]["data"][3], "643", **{field: bad})]
+
+    with pytest.raises(RefreshError) as raised:
+        comtrade.to_rows(records)
+
+    message = str(raised.value)
+    assert message.startswith("Comtrade record 2 (")
+    assert message.endswith(said)
+    assert "partner RUS" in message
+    assert "\n" not in message
+    assert str(bad) not in message
+
+
+def test_a_malformed_answer_fails_the_command_in_one_line_and_changes_nothing(
+    untouched, publisher, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv(comtrade.BASE_URL_ENV, publisher.url)
+    monkeypatch.setenv(comtrade.API_KEY_ENV, FAKE_KEY)
+
+    def echoes_the_key(request: Request) -> Reply:
+        records = json.loads(every_code(request).body)["data"]
+        records[4]["primaryValue"] = FAKE_KEY
+        return answer(records)
+
+    publisher.on_call(comtrade.KEYED_PATH, echoes_the_key)
+    status = main(["--data-dir", str(untouched), "refresh", "comtrade", "--years", "2024"])
+
+    assert status == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "Comtrade record 5 (year 2024, partner" in error and "primaryValue is not a number" in error
+    assert FAKE_KEY not in error and "Traceback" not in error

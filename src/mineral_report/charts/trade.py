@@ -211,3 +211,113 @@ def mineral_chapters_over_time(by_chapter: pd.DataFrame) -> alt.Chart:
         description=f"Grouped bar chart of India's imports from the world in eight mineral and metal HS chapters, fiscal years {years[0]} to {years[-1]}.",
         source=source_of(by_chapter),
     )
+
+
+# -- UN Comtrade: the basket by HS code, partner and calendar year ---------------------------
+
+SHARE_PARTNERS = {"rus_share": "Russia", "chn_share": "China"}
+
+
+def comtrade_shares_chart(shares: pd.DataFrame, year: int) -> alt.Chart:
+    """Russia's and China's shares of India's imports of each basket mineral in one calendar year.
+
+    ``shares`` is :func:`mineral_report.trade.comtrade_shares` of the minerals' imports.
+    """
+    imported = shares[(shares["calendar_year"] == year) & shares["world_usd"].notna()]
+    order = list(imported.sort_values("world_usd", ascending=False)["mineral"])
+    rows = imported.melt(id_vars=["mineral", "world_usd"], value_vars=list(SHARE_PARTNERS),
+                         var_name="partner", value_name="share_percent")
+    rows = rows.assign(partner=rows["partner"].map(SHARE_PARTNERS), world_usd_mn=rows["world_usd"] / 1e6)[
+        ["mineral", "partner", "share_percent", "world_usd_mn"]
+    ]
+    names = list(SHARE_PARTNERS.values())
+    chart = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            yOffset=alt.YOffset("partner:N", sort=names),
+            x=alt.X("share_percent:Q", title="Share of India's imports of the mineral, %",
+                    scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
+            tooltip=[alt.Tooltip("mineral:N", title="Mineral"), alt.Tooltip("partner:N", title="Partner"),
+                     alt.Tooltip("share_percent:Q", title="Share, %", format=".1f"),
+                     alt.Tooltip("world_usd_mn:Q", title="India's imports from the world, US$ million", format=",.1f")],
+        )
+        .properties(width=420, height=alt.Step(9))
+    )
+    return finish(
+        chart,
+        title=f"Russia's and China's shares of India's imports of each basket mineral, {year}",
+        subtitle=f"% of the value India reported importing from the world, calendar year {year}; "
+                 "minerals ordered by that value, largest first",
+        description=f"Grouped horizontal bar chart of Russia's and China's shares of India's imports of "
+                    f"{len(order)} critical minerals in {year}, in percent of the value imported from the world.",
+        source=source_of(shares),
+    )
+
+
+def comtrade_basket_chart(basket: pd.DataFrame) -> alt.Chart:
+    """India's imports of the whole basket from Russia and China by calendar year."""
+    names = [PARTNER_NAMES[p] for p in ("RUS", "CHN")]
+    rows = with_partner_names(basket[basket["partner_iso3"].isin(["RUS", "CHN"])])
+    rows = rows.assign(imports_usd_mn=rows["imports_usd"] / 1e6)[
+        ["calendar_year", "partner", "imports_usd_mn", "imports_t"]
+    ]
+    first, last = int(rows["calendar_year"].min()), int(rows["calendar_year"].max())
+    chart = (
+        alt.Chart(rows)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("calendar_year:O", title="Calendar year"),
+            y=alt.Y("imports_usd_mn:Q", title="Imports, US$ million"),
+            color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
+            tooltip=[alt.Tooltip("partner:N", title="Partner"), alt.Tooltip("calendar_year:O", title="Year"),
+                     alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.1f"),
+                     alt.Tooltip("imports_t:Q", title="Net weight, tonnes", format=",.0f")],
+        )
+        .properties(width=520, height=280)
+    )
+    return finish(
+        chart,
+        title="India's imports of the critical-mineral basket from Russia and from China",
+        subtitle=f"US$ million, calendar years {first} to {last}; each HS code of the basket counted once",
+        description=f"Line chart of India's imports of the basket's HS codes from Russia and from China "
+                    f"by calendar year from {first} to {last}, in US$ million.",
+        source=source_of(basket),
+    )
+
+
+def comtrade_minerals_chart(imports: pd.DataFrame) -> alt.Chart:
+    """India's imports of each basket mineral from Russia, China and the world, by calendar year."""
+    rows = with_partner_names(imports)
+    rows = rows.assign(imports_usd_mn=rows["imports_usd"] / 1e6)[
+        ["mineral", "partner", "calendar_year", "imports_usd_mn", "imports_t"]
+    ]
+    years = sorted(rows["calendar_year"].unique())
+    order = list(rows[rows["partner"] == "World"].groupby("mineral")["imports_usd_mn"].sum().sort_values(ascending=False).index)
+    partners = [PARTNER_NAMES[p] for p in ("RUS", "CHN", "WLD")]
+    chart = (
+        alt.Chart(rows)
+        .mark_rect()
+        .encode(
+            x=alt.X("calendar_year:O", title="Calendar year", sort=years),
+            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            color=alt.Color("imports_usd_mn:Q", title="US$ million", scale=alt.Scale(type="log", scheme="blues")),
+            column=alt.Column("partner:N", title=None, sort=partners),
+            tooltip=[alt.Tooltip("mineral:N", title="Mineral"), alt.Tooltip("partner:N", title="From"),
+                     alt.Tooltip("calendar_year:O", title="Year"),
+                     alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f"),
+                     alt.Tooltip("imports_t:Q", title="Net weight, tonnes", format=",.1f")],
+        )
+        .properties(width=alt.Step(24), height=alt.Step(16))
+    )
+    return finish(
+        chart,
+        title="India's imports of each basket mineral from Russia, China and the world",
+        subtitle=[f"US$ million by calendar year, {years[0]} to {years[-1]} (logarithmic colour scale);",
+                  "a blank cell: no imports reported from that partner"],
+        description=f"Three grids, for Russia, China and the world, of India's imports of each basket mineral "
+                    f"by calendar year from {years[0]} to {years[-1]}, shaded by value in US$ million.",
+        source=source_of(imports),
+    )

@@ -8,7 +8,9 @@ a chunk of codes small enough that the answer fits under ``maxRecords``; an answ
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +44,10 @@ REPORTER_INDIA = "699"
 PARTNER_ISO3 = {"643": "RUS", "156": "CHN", "0": "WLD"}  # Comtrade (M49) code → ISO3
 IMPORTS = "M"
 MAX_RECORDS = 500
+NO_UNIT = "N/A"  # Comtrade's abbreviation when a record has no quantity unit
+NO_UNIT_CODE = -1
+YEAR = re.compile(r"\d{4}")
+HS_CODE = re.compile(r"\d{4}(\d{2})?")
 REQUIRED_COLUMNS = (
     "reporterCode",
     "partnerCode",
@@ -50,6 +56,9 @@ REQUIRED_COLUMNS = (
     "period",
     "primaryValue",
     "netWgt",
+    "qtyUnitCode",
+    "qtyUnitAbbr",
+    "qty",
 )
 
 SCHEMA: dict[str, Any] = {
@@ -75,6 +84,11 @@ SCHEMA: dict[str, Any] = {
         },
         {"name": "hs_description", "type": "string", "description": "Comtrade's text for the code"},
         {
+            "name": "classification",
+            "type": "string",
+            "description": "HS edition the figures were reported in (Comtrade's code: H5 = HS 2017, H6 = HS 2022)",
+        },
+        {
             "name": "flow",
             "type": "string",
             "description": "Trade flow as reported by India",
@@ -97,10 +111,14 @@ SCHEMA: dict[str, Any] = {
         {
             "name": "qty",
             "type": "number",
-            "description": "Quantity in qty_unit; empty when not reported",
+            "description": "Quantity in qty_unit; empty when Comtrade gives no unit (its 'N/A')",
             "constraints": {"minimum": 0},
         },
-        {"name": "qty_unit", "type": "string", "description": "Comtrade's abbreviation of the quantity unit"},
+        {
+            "name": "qty_unit",
+            "type": "string",
+            "description": "Comtrade's abbreviation of the quantity unit; empty when there is none",
+        },
         {
             "name": "is_qty_estimated",
             "type": "boolean",
@@ -197,27 +215,38 @@ class ComtradeClient:
 
 
 def to_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
-    """Comtrade records as rows of the project's CSV, in a stable order."""
+    """Comtrade records as rows of the project's CSV, in a stable order.
+
+    A malformed value stops with one line naming the record (its position, and its year,
+    partner and code when those are well formed) and the field, never the value itself: an
+    answer may echo a credential.
+    """
     rows = []
-    for record in records:
-        partner = str(record["partnerCode"])
+    for position, record in enumerate(records, start=1):
         if str(record["reporterCode"]) != REPORTER_INDIA or record["flowCode"] != IMPORTS:
             continue
+        where = _record_name(position, record)
+        partner = str(record["partnerCode"])
         if partner not in PARTNER_ISO3:
-            raise RefreshError(f"Comtrade returned partner code {partner}, which was not asked for")
+            raise RefreshError(f"{where}: partnerCode is a partner that was not asked for")
+        code = record["cmdCode"]
+        if not isinstance(code, str) or not HS_CODE.fullmatch(code):
+            raise RefreshError(f"{where}: cmdCode is not an HS code of 4 or 6 digits")
+        quantity, unit = _quantity(record, where)
         rows.append(
             {
-                "calendar_year": str(int(record["period"])),
+                "calendar_year": str(_year(record, where)),
                 "partner_iso3": PARTNER_ISO3[partner],
-                "hs_code": str(record["cmdCode"]),
+                "hs_code": code,
                 "hs_description": str(record.get("cmdDesc") or ""),
+                "classification": str(record.get("classificationCode") or ""),
                 "flow": "import",
-                "trade_value_usd": _number(record["primaryValue"]),
-                "net_weight_kg": _number(record["netWgt"]),
-                "qty": _number(record.get("qty")),
-                "qty_unit": str(record.get("qtyUnitAbbr") or ""),
-                "is_qty_estimated": _boolean(record.get("isQtyEstimated")),
-                "is_net_weight_estimated": _boolean(record.get("isNetWgtEstimated")),
+                "trade_value_usd": _number(record, "primaryValue", where),
+                "net_weight_kg": _number(record, "netWgt", where),
+                "qty": quantity,
+                "qty_unit": unit,
+                "is_qty_estimated": _boolean(record, "isQtyEstimated", where) if unit else "",
+                "is_net_weight_estimated": _boolean(record, "isNetWgtEstimated", where),
             }
         )
     return sorted(rows, key=lambda r: (r["calendar_year"], r["partner_iso3"], r["hs_code"]))
@@ -283,14 +312,59 @@ def refresh(
     return publish(data_dir, new, pin=pin, accessed=today)
 
 
-def _number(value: Any) -> str:
-    if value is None or value == "":
+def _record_name(position: int, record: dict[str, Any]) -> str:
+    """How a message names a record: its position, plus identity fields that are well formed."""
+    known = []
+    period = str(record.get("period", ""))
+    if YEAR.fullmatch(period):
+        known.append(f"year {period}")
+    if str(record.get("partnerCode")) in PARTNER_ISO3:
+        known.append(f"partner {PARTNER_ISO3[str(record['partnerCode'])]}")
+    code = record.get("cmdCode")
+    if isinstance(code, str) and HS_CODE.fullmatch(code):
+        known.append(f"HS {code}")
+    return f"Comtrade record {position}" + (f" ({', '.join(known)})" if known else "")
+
+
+def _year(record: dict[str, Any], where: str) -> int:
+    period = str(record["period"])
+    if not YEAR.fullmatch(period):
+        raise RefreshError(f"{where}: period is not a year")
+    return int(period)
+
+
+def _number(record: dict[str, Any], name: str, where: str) -> str:
+    """A number as written in data/, empty when Comtrade gives none (null)."""
+    value = record.get(name)
+    if value is None:
         return ""
+    # JSON numbers only: a string, even a numeric one, means the API's format changed.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise RefreshError(f"{where}: {name} is not a number")
     return plain_number(float(value))
 
 
-def _boolean(value: Any) -> str:
-    return "" if value is None else ("true" if value else "false")
+def _quantity(record: dict[str, Any], where: str) -> tuple[str, str]:
+    """Quantity and its unit; both empty when Comtrade has no unit for the record.
+
+    Comtrade marks a missing quantity with unit code -1, abbreviation "N/A", and a quantity
+    that is null or 0.0: that is not a quantity of zero in a unit called "N/A".
+    """
+    unit = record.get("qtyUnitAbbr")
+    if unit is not None and not isinstance(unit, str):
+        raise RefreshError(f"{where}: qtyUnitAbbr is not text")
+    if not unit or unit.strip() == NO_UNIT or record.get("qtyUnitCode") == NO_UNIT_CODE:
+        return "", ""
+    return _number(record, "qty", where), unit.strip()
+
+
+def _boolean(record: dict[str, Any], name: str, where: str) -> str:
+    value = record.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, bool):
+        raise RefreshError(f"{where}: {name} is not true or false")
+    return "true" if value else "false"
 
 
 def _span(years: Sequence[int]) -> str:
