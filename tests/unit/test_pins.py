@@ -13,7 +13,7 @@ from mineral_report.data.manifest import pin_vintage, read_manifest
 from mineral_report.data.validate import validate_all
 
 USGS = "usgs-mcs-world"
-SHIPPED_SERIES = ["2024", "2025", "2026"]  # the editions this repository ships pinned
+SHIPPED_SERIES = ["2024-release", "2025", "2026-release-v1.3"]  # the vintages this repository ships pinned
 
 
 def _russia_reserves(frame) -> float:
@@ -76,7 +76,7 @@ def test_an_unpinned_newer_vintage_changes_nothing(data_copy: Path) -> None:
     assert validate_all(read_manifest(data_copy)) == []
     after_current = load(USGS, data_dir=data_copy)
     after_series = load_series(USGS, data_dir=data_copy)
-    assert after_current.attrs["vintage"] == "2026"
+    assert after_current.attrs["vintage"] == SHIPPED_SERIES[-1]
     assert after_current.equals(before_current)
     assert after_series.equals(before_series)
     assert "2027" not in set(after_series["vintage"])
@@ -95,7 +95,7 @@ def test_pinning_a_new_edition_makes_it_current_and_setting_the_pin_back_restore
     raw["pinned"][USGS] = SHIPPED_SERIES
     _write_manifest(data_copy, raw)
     current = load(USGS, data_dir=data_copy)
-    assert current.attrs["vintage"] == "2026"
+    assert current.attrs["vintage"] == SHIPPED_SERIES[-1]
     assert set(current["edition"]) == {2026}
     assert _russia_reserves(current) == 3_800_000  # the MCS 2026 figure
 
@@ -103,7 +103,7 @@ def test_pinning_a_new_edition_makes_it_current_and_setting_the_pin_back_restore
 def test_a_correction_takes_the_place_of_its_edition_in_the_series(data_copy: Path) -> None:
     _add_edition(data_copy, 2026, "2026-v1.3", russia_reserves=3_700_000, corrects="2026")
     updated = pin_vintage(_manifest(data_copy), USGS, "2026-v1.3")
-    assert updated["pinned"][USGS] == ["2024", "2025", "2026-v1.3"]
+    assert updated["pinned"][USGS] == [*SHIPPED_SERIES[:-1], "2026-v1.3"]
     assert list(updated["pinned"]) == sorted(updated["pinned"])
     _write_manifest(data_copy, updated)
     assert validate_all(read_manifest(data_copy)) == []
