@@ -33,11 +33,41 @@ COMMODITY_NAMES = {
     "copper": "Copper",
     "antimony": "Antimony",
     "industrial-diamond": "Industrial diamond",
+    "phosphate-rock": "Phosphate rock",
+    "potash": "Potash (K2O)",
+    "iron-ore": "Iron ore",
+    "chromium": "Chromium (chromite)",
+    "manganese": "Manganese",
+    "tin": "Tin",
+    "gold": "Gold",
 }
+# Where USGS gives one measure on two bases (iron ore as usable ore and iron content), the
+# basis compared: a phrase of USGS's type, used only when a slice holds more than one basis.
+PREFERRED_BASIS = {"iron-ore": "iron content", "potash": "k2o", "chromium": "ore"}
+# Figures that can be a share of a world total: exact values and lower bounds (">"); an upper
+# bound ("<") or a range is no single figure, and is described but not shared.
+SHAREABLE_MARKERS = ("", ">")
 # Russia's share of world supply that makes it a real alternative source, and below which it
 # is marginal. The thresholds are the report's judgement, stated so a reader can change them.
 MAJOR_SHARE = 0.10
 MARGINAL_SHARE = 0.02
+
+
+def with_schema_defaults(usgs: pd.DataFrame) -> pd.DataFrame:
+    """The USGS frame with the columns older vintages lack, filled in one place.
+
+    Vintages before the common schema have no ``value_high`` (no ranges), ``is_rounded`` (a
+    world total labelled "rounded" is one) or ``source_table`` (the edition is the citation).
+    """
+    frame = usgs.copy()
+    if "value_high" not in frame:
+        frame["value_high"] = float("nan")
+    rounded = (frame["country_iso3"] == "WLD") & frame["country"].str.contains("rounded", case=False, na=False)
+    frame["is_rounded"] = (frame["is_rounded"] if "is_rounded" in frame else pd.Series(pd.NA, index=frame.index))
+    frame["is_rounded"] = frame["is_rounded"].astype("boolean").fillna(rounded).astype(bool)
+    source = "MCS " + frame["edition"].astype(str)
+    frame["source_table"] = frame["source_table"].fillna(source) if "source_table" in frame else source
+    return frame
 
 
 def supply_measure(usgs: pd.DataFrame, commodity: str) -> str | None:
@@ -51,7 +81,11 @@ def latest_slice(usgs: pd.DataFrame, commodity: str, measure: str) -> pd.DataFra
     if rows.empty:
         return rows
     newest = rows[rows["edition"] == rows["edition"].max()]
-    return newest[newest["year"] == newest["year"].max()]
+    newest = newest[newest["year"] == newest["year"].max()]
+    phrase = PREFERRED_BASIS.get(commodity)
+    if phrase and newest["basis"].nunique() > 1:
+        newest = newest[newest["basis"].str.lower().str.contains(phrase, regex=False)]
+    return newest
 
 
 def with_shares(rows: pd.DataFrame) -> pd.DataFrame:
@@ -62,10 +96,11 @@ def with_shares(rows: pd.DataFrame) -> pd.DataFrame:
     the countries' sum is the denominator, so that no share, top-3 share or HHI exceeds its
     maximum; elsewhere the published world total is.
     """
-    world = rows.loc[rows["country_iso3"] == "WLD"]
-    total = world["value"].iloc[0] if len(world) == 1 else float("nan")
-    named = rows.loc[~rows["country_iso3"].isin(AGGREGATES), "value"].sum()
-    return rows.assign(share=rows["value"] / max(total, named) if pd.notna(total) else float("nan"))
+    values = rows["value"].where(rows["marker"].fillna("").isin(SHAREABLE_MARKERS))
+    world = values[rows["country_iso3"] == "WLD"]
+    total = world.iloc[0] if len(world) == 1 else float("nan")
+    named = values[~rows["country_iso3"].isin(AGGREGATES)].sum()
+    return rows.assign(share=values / max(total, named) if pd.notna(total) else float("nan"))
 
 
 def marker_of(row: pd.Series) -> str:
@@ -73,12 +108,15 @@ def marker_of(row: pd.Series) -> str:
 
 
 def describe(row: pd.Series) -> str:
+    marker = marker_of(row)
     if pd.notna(row["value"]):
-        prefix = ">" if marker_of(row) == ">" else ""
+        if marker == "range" and pd.notna(row.get("value_high")):
+            return f"{row['value']:,.0f}–{row['value_high']:,.0f} {row['unit']}"
+        prefix = marker if marker in {">", "<"} else ""
         return f"{prefix}{row['value']:,.0f} {row['unit']}"
     return {"W": "withheld (W)", "NA": "not available (NA)", "XX": "not applicable (XX)",
-            "—": "zero (—)", "incl. in world": "in world total", "incl. elsewhere": "in another row"}.get(
-        marker_of(row), "not listed")
+            "—": "zero (—)", "incl. in world": "in world total", "incl. elsewhere": "in another row",
+            "Large": "large (not quantified)", "Small": "small (not quantified)"}.get(marker, "not listed")
 
 
 def concentration_row(rows: pd.DataFrame) -> dict[str, object]:
@@ -114,6 +152,7 @@ def russia_role(share: float) -> str:
 
 def concentration_table(usgs: pd.DataFrame) -> pd.DataFrame:
     """Per commodity: the latest supply and reserves figures, shares of the focus countries, HHI."""
+    usgs = with_schema_defaults(usgs)
     records = []
     for commodity in COMMODITY_NAMES:
         for kind in ("supply", "reserves"):
@@ -136,7 +175,11 @@ def revisions(usgs_all: pd.DataFrame, commodity: str, measure: str = "reserves")
     Reserves are compared edition to edition (each edition's end-of-year estimate); production
     is compared for the year that two editions share.
     """
+    usgs_all = with_schema_defaults(usgs_all)
     rows = usgs_all[(usgs_all["commodity"] == commodity) & (usgs_all["measure"] == measure)]
+    phrase = PREFERRED_BASIS.get(commodity)
+    if phrase and rows["basis"].nunique() > 1:
+        rows = rows[rows["basis"].str.lower().str.contains(phrase, regex=False)]
     if measure != "reserves":
         rows = rows[rows["year"] == rows.groupby("edition")["year"].transform("min")]
     return rows.assign(figure=rows.apply(describe, axis=1))[

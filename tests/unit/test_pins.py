@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -37,16 +39,19 @@ def _write_manifest(data_dir: Path, raw: dict) -> None:
 
 def _add_edition(data_dir: Path, edition: int, vintage: str, russia_reserves: int, corrects: str | None = None) -> None:
     """A new USGS vintage: the current edition's file renumbered, with Russia's reserves replaced."""
-    lines = (data_dir / CURRENT.path).read_text(encoding="utf-8").splitlines()
-    changed = [lines[0]]
-    for line in lines[1:]:
-        cells = line.split(",")
-        if line.startswith(f"{CURRENT.edition},rare-earths,reserves,") and ",Russia,RUS," in line:
-            cells[-5] = str(russia_reserves)
-        changed.append(",".join([str(edition), *cells[1:]]))
+    with (data_dir / CURRENT.path).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["edition"] = str(edition)
+        if (row["commodity"], row["measure"], row["country_iso3"]) == ("rare-earths", "reserves", "RUS"):
+            row["value"] = str(russia_reserves)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     relative = f"usgs-mcs/{vintage}/world_production_reserves.csv"
     (data_dir / relative).parent.mkdir(parents=True)
-    content = ("\n".join(changed) + "\n").encode("utf-8")
+    content = buffer.getvalue().encode("utf-8")
     (data_dir / relative).write_bytes(content)
     raw = _manifest(data_dir)
     template = next(r for r in raw["resources"] if r["name"] == CURRENT.name)
@@ -58,6 +63,7 @@ def _add_edition(data_dir: Path, edition: int, vintage: str, russia_reserves: in
         "path": relative,
         "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
     }
+    entry.pop("corrects", None)
     if corrects:
         entry["corrects"] = corrects
     raw["resources"].append(entry)

@@ -72,14 +72,16 @@ def test_rounded_world_totals_never_give_shares_over_one(usgs) -> None:
     assert shared.at["CHN", "share"] == pytest.approx(900_000 / 909_000)  # China, Japan, Russia
 
 
-def test_lower_bound_world_totals_keep_their_marker(usgs) -> None:
-    world = _figure(usgs, 2026, "rare-earths", "reserves", "WLD", 2025)
-    assert world["marker"] == ">" and world["value"] == 85_000_000
+def test_lower_bound_world_totals_keep_their_marker_and_usgs_revision() -> None:
+    released = _figure(report.load("usgs-mcs-world", "2026-release"), 2026, "rare-earths", "reserves", "WLD", 2025)
+    assert released["marker"] == ">" and released["value"] == 85_000_000
+    revised = _figure(report.load("usgs-mcs-world", "2026-release-v1.3"), 2026, "rare-earths", "reserves", "WLD", 2025)
+    assert revised["marker"] == ">" and revised["value"] == 75_000_000  # USGS version 1.3, 27 May 2026
 
 
 def test_one_world_total_per_table(usgs) -> None:
     world = usgs[usgs["country_iso3"] == "WLD"]
-    assert not world.duplicated(["edition", "commodity", "measure", "year"]).any()
+    assert not world.duplicated(["edition", "commodity", "measure", "basis", "year"]).any()
 
 
 def test_hhi_of_a_hand_worked_example() -> None:
