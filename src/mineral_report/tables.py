@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 
 import pandas as pd
 
@@ -20,6 +21,11 @@ _FILTER_SCRIPT = """<script type="text/javascript">(function (id) {
   }
   selects.forEach(function (s) { s.addEventListener("change", apply); });
 })(%s);</script>"""
+
+
+def _attribute_name(column: str) -> str:
+    """A column title as it may appear in an HTML id or data attribute (no spaces)."""
+    return re.sub(r"[^a-z0-9]+", "-", column.lower()).strip("-")
 
 
 class FilterableTable:
@@ -39,15 +45,15 @@ class FilterableTable:
                 f'<option value="{html.escape(str(v))}">{html.escape(str(v))}</option>'
                 for v in sorted(self.frame[column].dropna().unique())
             )
-            label_id = f"{table_id}-{column}"
+            label_id = f"{table_id}-{_attribute_name(column)}"
             controls.append(
                 f'<label for="{label_id}">{html.escape(column.replace("_", " ").capitalize())}: '
-                f'<select id="{label_id}" data-column="{html.escape(column)}"><option value="">all</option>{options}</select></label>'
+                f'<select id="{label_id}" data-column="{_attribute_name(column)}"><option value="">all</option>{options}</select></label>'
             )
         head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in self.frame.columns)
         rows = []
         for _, row in self.frame.iterrows():
-            data = " ".join(f'data-{c}="{html.escape(str(row[c]))}"' for c in self.filters)
+            data = " ".join(f'data-{_attribute_name(c)}="{html.escape(str(row[c]))}"' for c in self.filters)
             cells = "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
             rows.append(f"<tr {data}>{cells}</tr>")
         return (

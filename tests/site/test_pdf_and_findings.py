@@ -9,9 +9,9 @@ import pytest
 from pypdf import PdfReader
 
 import mineral_report as report
+from mineral_report.book.page_figures import chart_specs
+from mineral_report.book.pdf import PDF_NAME, book_order
 from mineral_report.editions import Editions, year_before_largest_rise
-from mineral_report.page_figures import chart_specs
-from mineral_report.pdf import PDF_NAME, book_order
 from mineral_report.reserves import concentration_table, revisions
 from mineral_report.trade import latest_final_year, partner_table, russia_share_of_imports
 

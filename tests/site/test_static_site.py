@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from mineral_report.page_figures import chart_specs, is_geometry
+from mineral_report.book.page_figures import chart_specs, is_geometry
 
 from ..conftest import SITE
 from .conftest import chart_pages, site_pages

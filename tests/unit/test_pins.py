@@ -158,11 +158,11 @@ def test_validation_names_a_broken_pin(data_copy: Path, pinned: list[str], expec
 def test_validation_names_a_series_member_without_edition_and_a_bad_correction(data_copy: Path) -> None:
     _add_edition(data_copy, NEXT, str(NEXT), russia_reserves=1, corrects=CURRENT.vintage)
     raw = _manifest(data_copy)
-    del next(r for r in raw["resources"] if r["name"] == "usgs-mcs-world-2025")["edition"]
+    del next(r for r in raw["resources"] if r["name"] == f"usgs-mcs-world-{SERIES[1]}")["edition"]
     _write_manifest(data_copy, raw)
     assert [str(p) for p in validate_all(read_manifest(data_copy))] == [
-        "data/datapackage.json, column 'pinned': 'usgs-mcs-world' is pinned as an edition series but 2025 carries"
-        " no integer 'edition'",
+        f"data/datapackage.json, column 'pinned': 'usgs-mcs-world' is pinned as an edition series but {SERIES[1]}"
+        " carries no integer 'edition'",
         f"data/datapackage.json, column 'corrects': resource 'usgs-mcs-world-{NEXT}' corrects '{CURRENT.vintage}',"
         " which is not a vintage of the same dataset and edition",
     ]

@@ -11,7 +11,7 @@ import pytest
 from mineral_report.charts.layout import Citation, finish
 from mineral_report.charts.renderer import CHART_MIMETYPE, ChartMetadataError, render_chart_html
 from mineral_report.notebook import setup
-from mineral_report.page_figures import add_chart_extras, chart_tables
+from mineral_report.book.page_figures import add_chart_extras, chart_tables
 
 
 def _chart(values: list[int]) -> alt.Chart:

@@ -2,7 +2,7 @@
 
 Altair's default HTML pulls Vega from a CDN and embeds a random element id. Here the chart
 becomes a ``<figure>`` with an id derived from the spec itself, a call into the Vega bundle
-that the book serves from its own ``_static`` (see :mod:`mineral_report.sphinx`), and a
+that the book serves from its own ``_static`` (see :mod:`mineral_report.book.sphinx`), and a
 caption carrying the chart's source line. The spec JSON is written with sorted keys so the
 same data always give the same bytes, which is what lets nbval compare chart outputs.
 The Vega-Lite mimetype is emitted too, so JupyterLab draws the chart from the notebook.
@@ -17,7 +17,7 @@ from typing import Any
 
 import altair as alt
 
-from mineral_report.page_figures import EMBED_GLOBAL
+from mineral_report.book.page_figures import EMBED_GLOBAL
 
 RENDERER_NAME = "report"
 CHART_MIMETYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"

@@ -20,8 +20,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from mineral_report.launch import apply_to_theme, find_public_repository
-from mineral_report.page_figures import EMBED_GLOBAL, add_chart_extras
+from mineral_report.book.launch import apply_to_theme, find_public_repository
+from mineral_report.book.page_figures import EMBED_GLOBAL, add_chart_extras
 
 BUNDLE_NAME = "report-vega.js"
 STYLESHEET_NAME = "report.css"
@@ -77,7 +77,7 @@ def _on_builder_inited(app: Sphinx) -> None:
         return
     static_dir = Path(app.outdir) / "_static"
     write_bundle(static_dir)
-    stylesheet = resources.files("mineral_report") / "static" / STYLESHEET_NAME
+    stylesheet = resources.files("mineral_report.book") / "static" / STYLESHEET_NAME
     (static_dir / STYLESHEET_NAME).write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
 
 
@@ -137,7 +137,7 @@ def _fix_bibliography_roles(
 
 def _add_templates(app: Sphinx, config: Any) -> None:
     """Put the package's template overrides (accessibility fixes) ahead of the theme's."""
-    config.templates_path.insert(0, str(resources.files("mineral_report") / "templates"))
+    config.templates_path.insert(0, str(resources.files("mineral_report.book") / "templates"))
 
 
 def _configure_launch_buttons(app: Sphinx, config: Any) -> None:
