@@ -326,3 +326,11 @@ def test_a_revision_that_does_not_match_the_vintage_stops(untouched) -> None:
                 "before": "22,000,000", "after": "11,000,000", "unit": "t", "note": "x", "source": "x"}  # fmt: skip
     with pytest.raises(RefreshError, match="the vintage shows 21,000,000, the revision says before 22,000,000"):
         usgs.publish_correction(untouched, "2026-release", [revision], "1.3", pin=False, today=TODAY)
+
+
+def test_the_2025_world_zip_is_downloaded(data_copy, publisher, client) -> None:
+    serve(publisher, ITEM, {"World_Data_Release_MCS_2025.zip": world_data_zip()})
+    resource = usgs.refresh(data_copy, 2025, ITEM, pin=False, client=client, today=TODAY)
+    table = load(usgs.DATASET, resource.vintage, data_dir=data_copy)
+    assert resource.vintage == "2025-release" and set(table["commodity"]) == {"rare-earths", "germanium", "nickel"}
+    assert validate_all(read_manifest(data_copy)) == []

@@ -7,7 +7,7 @@ import pytest
 
 import mineral_report as report
 from mineral_report.metrics import herfindahl_hirschman, top_n_share
-from mineral_report.reserves import concentration_table, revisions, russia_role, with_shares
+from mineral_report.reserves import concentration_table, describe, revisions, russia_role, with_schema_defaults, with_shares
 
 
 SHIPPED = ("2024", "2025", "2026")  # the editions these tests check, whatever is pinned later
@@ -123,3 +123,30 @@ def test_russia_role_thresholds() -> None:
 def test_revisions_show_russias_cut(usgs) -> None:
     russia = revisions(usgs, "rare-earths").query("country_iso3 == 'RUS'").set_index("edition")["value"]
     assert russia.to_dict() == {2024: 10_000_000, 2025: 3_800_000, 2026: 3_800_000}
+
+
+def test_the_wider_commodity_set_is_in_the_concentration_table(usgs) -> None:
+    table = concentration_table(usgs).set_index(["commodity", "kind"])
+    for commodity in ("phosphate-rock", "potash", "iron-ore", "chromium", "manganese", "tin", "gold", "copper"):
+        assert (commodity, "supply") in table.index and (commodity, "reserves") in table.index
+    # MCS 2026 gives iron-ore reserves as crude ore and as iron content: one basis is compared
+    iron = table.loc[("iron-ore", "reserves")]
+    assert (iron["edition"], iron["unit"], iron["world"]) == (2026, "Mt", "87,000 Mt")
+
+
+def test_older_vintages_get_the_new_columns_in_one_place(usgs) -> None:
+    filled = with_schema_defaults(usgs[usgs["vintage"] == "2025"].drop(columns=["value_high", "is_rounded", "source_table"]))
+    world = filled[(filled["country_iso3"] == "WLD") & (filled["measure"] == "reserves")].iloc[0]
+    assert world["is_rounded"] and world["source_table"] == "MCS 2025" and pd.isna(world["value_high"])
+
+
+def test_ranges_and_upper_bounds_are_described_not_shared() -> None:
+    rows = pd.DataFrame({
+        "country_iso3": ["WLD", "AAA", "BBB", "CCC"], "value": [1000.0, 500.0, 300.0, 100.0],
+        "value_high": [float("nan"), float("nan"), 400.0, float("nan")], "marker": [None, None, "range", "<"],
+        "unit": ["t"] * 4,
+    })  # fmt: skip
+    shared = with_shares(rows).set_index("country_iso3")
+    assert shared.at["AAA", "share"] == pytest.approx(0.5)
+    assert pd.isna(shared.at["BBB", "share"]) and pd.isna(shared.at["CCC", "share"])
+    assert describe(rows.iloc[2]) == "300–400 t" and describe(rows.iloc[3]) == "<100 t"
