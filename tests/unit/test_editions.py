@@ -40,7 +40,7 @@ def test_rare_earth_sentences_of_the_shipped_editions() -> None:
     assert found["ree_rus_res_later_text"] == "in MCS 2025 at 3.8 million tonnes, a figure MCS 2026 keeps"
     assert found["ree_rus_res_headline_text"] == "USGS cut its estimate of Russia's rare-earth reserves by more than half"
     assert found["ree_ind_res_current_text"] == "not available (NA)"
-    assert found["ree_rus_res_share_text"] == "at most 4.5%"  # 3.8 Mt of more than 85 Mt
+    assert found["ree_rus_res_share_text"] == "at most 5.0%"  # 3.8 Mt of more than 75 Mt (USGS's v1.3 revision)
     assert found["ree_world_res_bound_text"].startswith(" (USGS gives the world total only as a lower bound")
 
 
@@ -80,8 +80,9 @@ def test_headline_of_an_unchanged_figure() -> None:
 def test_gaps_are_computed_from_what_each_edition_carries() -> None:
     usgs = shipped_editions()
     gaps = coverage_gaps(usgs, concentration_table(usgs))
-    assert "MCS 2025 is on file for rare earths (REO) only." in gaps
-    assert any(g.startswith("The current edition, MCS 2026, lacks") and g.endswith("the chapter uses MCS 2024.") for g in gaps)
+    assert gaps[0].startswith("MCS 2025 carries no figures for bauxite, alumina")
+    assert ("The current edition, MCS 2026, lacks germanium refinery production and germanium reserves; for these"
+            " the chapter uses MCS 2024.") in gaps
     assert "USGS withholds the mine production of lithium in United States (MCS 2026, 2025)." in gaps
     newer = _newer(usgs, 3_800_000)
     assert any(g.startswith("The current edition, MCS 2027, lacks") for g in coverage_gaps(newer, concentration_table(newer)))

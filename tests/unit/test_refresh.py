@@ -104,6 +104,7 @@ def refresh_fails(data_dir: Path, client: ComtradeClient, years: list[int] | Non
 
 def test_refresh_writes_a_validated_vintage_listed_but_not_pinned(data_copy, publisher, client) -> None:
     problems_before = [str(p) for p in validate_all(read_manifest(data_copy))]
+    pinned_before = read_manifest(data_copy).pinned.get(comtrade.DATASET)
     files_before = digests(data_copy)
     publisher.on_call(comtrade.PREVIEW_PATH, every_code)
 
@@ -112,7 +113,7 @@ def test_refresh_writes_a_validated_vintage_listed_but_not_pinned(data_copy, pub
     assert resource.path == NEW_FILE
     found = read_manifest(data_copy)
     assert found.by_name("india-imports-by-hs-comtrade-2027-01-15").vintage == "2027-01-15"
-    assert comtrade.DATASET not in found.pinned
+    assert found.pinned.get(comtrade.DATASET) == pinned_before  # not pinned without --pin
     assert [str(p) for p in validate_all(found)] == problems_before
     changed = {path for path, digest in digests(data_copy).items() if files_before.get(path) != digest}
     assert changed == {NEW_FILE, "datapackage.json"}
