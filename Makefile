@@ -58,16 +58,17 @@ freeze: $(STAMP)
 clean:
 	rm -rf _build
 
-## refresh: fetch new vintages from the publishers: UN Comtrade for YEARS (default the last five
-## complete calendar years), and USGS MCS world data when EDITION and ITEM (ScienceBase item id)
-## are given. PIN=yes makes the book use them. Nothing in data/ changes if a download fails.
+## refresh: fetch new vintages from the publishers. By default (SOURCE=all) UN Comtrade for YEARS
+## (default the last five complete calendar years), then USGS MCS world data when EDITION and ITEM
+## (ScienceBase item id) are given; SOURCE=comtrade or SOURCE=usgs runs that one alone. PIN=yes
+## makes the book use them. Nothing in data/ changes if a download fails.
 YEARS ?= $(shell y=$$(date +%Y); echo $$((y - 5))-$$((y - 1)))
+SOURCE ?= all
 refresh: $(STAMP)
-	$(BIN)/mineral-report refresh comtrade --years $(YEARS) $(if $(PIN),--pin)
-	@if [ -n "$(EDITION)" ] && [ -n "$(ITEM)" ]; then \
-	  echo "$(BIN)/mineral-report refresh usgs --edition $(EDITION) --item $(ITEM) $(if $(PIN),--pin)"; \
-	  $(BIN)/mineral-report refresh usgs --edition $(EDITION) --item $(ITEM) $(if $(PIN),--pin); \
-	fi
+	$(if $(filter all comtrade usgs,$(SOURCE)),,$(error SOURCE must be all, comtrade or usgs, not '$(SOURCE)'))
+	$(if $(filter usgs,$(SOURCE)),$(if $(and $(EDITION),$(ITEM)),,$(error make refresh SOURCE=usgs needs EDITION and ITEM)))
+	$(if $(filter all comtrade,$(SOURCE)),$(BIN)/mineral-report refresh comtrade --years $(YEARS) $(if $(PIN),--pin))
+	$(if $(and $(filter all usgs,$(SOURCE)),$(EDITION),$(ITEM)),$(BIN)/mineral-report refresh usgs --edition $(EDITION) --item $(ITEM) $(if $(PIN),--pin))
 
 ## data-diff: rows added, removed and changed between two vintages of a dataset, e.g.
 ## make data-diff DATASET=usgs-mcs-world OLD=2025 NEW=2026

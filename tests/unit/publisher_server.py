@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -15,11 +15,16 @@ import pytest
 
 @dataclass
 class Reply:
+    """One answer. ``blocks`` streams the body block by block instead of ``body`` (endless or
+    slow answers): chunked if ``chunked``, else with no Content-Length, ended by closing."""
+
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     declared_length: int | None = None  # more than len(body): the connection closes early
+    chunked: bool = False  # Transfer-Encoding: chunked, as the real Comtrade API answers
+    blocks: Callable[[], Iterable[bytes]] | None = None  # a body written block by block
 
 
 @dataclass
@@ -41,6 +46,8 @@ class PublisherServer:
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True  # an endless answer must not keep the tests waiting
+        self._server.block_on_close = False
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -80,12 +87,21 @@ class PublisherServer:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
-                    length = reply.declared_length or len(reply.body)
-                    self.send_header("Content-Length", str(length))
+                    if reply.chunked:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    elif reply.blocks is None:
+                        length = reply.declared_length or len(reply.body)
+                        self.send_header("Content-Length", str(length))
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    for block in reply.blocks() if reply.blocks else [reply.body]:
+                        if reply.chunked and block:
+                            block = b"%x\r\n%s\r\n" % (len(block), block)
+                        self.wfile.write(block)
+                        self.wfile.flush()
+                    if reply.chunked:
+                        self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout tests)
+                    pass  # the client gave up (timeout, deadline and size tests)
                 self.close_connection = True
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
@@ -114,4 +130,3 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-

@@ -280,10 +280,15 @@ def test_unknown_labels_stop_with_every_unknown_and_data_untouched(untouched, tm
     assert re.search(rf"MCS{NEXT}_Commodities_Data.csv, line \d+: 'about 2,600'", message)
 
 
-def test_an_existing_edition_is_refused_before_downloading(untouched, publisher, client) -> None:
-    with pytest.raises(RefreshError, match="usgs-mcs/2026-release already exists"):
-        usgs.refresh(untouched, 2026, ITEM, pin=False, client=client, today=TODAY)
-    assert publisher.requests == []
+def test_a_stray_edition_folder_is_refused_before_downloading(untouched, publisher, client) -> None:
+    stray = untouched / "usgs-mcs" / f"{NEXT}-release"
+    stray.mkdir(parents=True)
+    try:
+        with pytest.raises(RefreshError, match=f"usgs-mcs/{NEXT}-release already exists but the manifest does not list it"):
+            usgs.refresh(untouched, NEXT, ITEM, pin=False, client=client, today=TODAY)
+        assert publisher.requests == []
+    finally:
+        stray.rmdir()
 
 
 def test_a_missing_release_file_lists_what_the_item_has(untouched, publisher, client) -> None:

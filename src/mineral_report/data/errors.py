@@ -35,3 +35,7 @@ class DataValidationError(ValueError):
         shown = "\n".join(f"  - {p}" for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} data problem(s):\n{shown}{more}")
+
+
+class ManifestError(ValueError):
+    """``data/datapackage.json`` is missing, unreadable or not a manifest; the message is one line."""

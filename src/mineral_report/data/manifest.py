@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mineral_report.data.errors import ManifestError
+
 MANIFEST_NAME = "datapackage.json"
 DATA_DIR_ENV = "MINERAL_REPORT_DATA"
 
@@ -216,6 +218,34 @@ def find_data_dir(start: Path | None = None) -> Path:
     )
 
 
+def read_raw_manifest(data_dir: Path) -> dict[str, Any]:
+    """The manifest's JSON, checked enough that every fault is one line naming where it is."""
+    path = data_dir / MANIFEST_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path} does not exist; is {data_dir} the report's data folder?") from None
+    except OSError as error:
+        raise ManifestError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise ManifestError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise ManifestError(
+            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
+        raise ManifestError(f"{path} has no 'resources' list")
+    for number, resource in enumerate(raw["resources"], start=1):
+        lacking = [
+            key
+            for key in ("name", "dataset", "vintage", "path")
+            if not isinstance(resource, dict) or not isinstance(resource.get(key), (str, int))
+        ]
+        if lacking:
+            raise ManifestError(f"{path}: resource {number} has no {', '.join(lacking)}")
+    return raw
+
+
 def pinned_vintages(value: Any) -> tuple[str, ...]:
     """A ``pinned`` value (one vintage, or a list of them) as a tuple of vintages."""
     if isinstance(value, list):
@@ -224,7 +254,7 @@ def pinned_vintages(value: Any) -> tuple[str, ...]:
 
 
 def read_manifest(data_dir: Path) -> Manifest:
-    raw = json.loads((data_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    raw = read_raw_manifest(data_dir)
     resources = tuple(Resource.from_json(r) for r in raw["resources"])
     series = {dataset: pinned_vintages(value) for dataset, value in raw.get("pinned", {}).items()}
     current = {dataset: vintages[-1] for dataset, vintages in series.items() if vintages}

@@ -6,6 +6,7 @@ file, header = 1) and the column, so a maintainer can open the CSV and go straig
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -25,6 +26,9 @@ AGGREGATE_CODES = {
 }
 # Files in data/ that describe the folder rather than hold data.
 NOT_RESOURCES = {MANIFEST_NAME, "README.md"}
+# Written by a refresh just before it moves a new vintage into place, removed once the manifest
+# lists it: if it is still there, that publish was interrupted.
+PUBLISH_JOURNAL = ".publish-journal.json"
 MAX_PROBLEMS_PER_COLUMN = 5
 FIRST_DATA_LINE = 2  # line 1 is the header
 
@@ -42,15 +46,41 @@ def _rel(manifest: Manifest, path: Path) -> str:
     return str(Path(manifest.root.name) / path.relative_to(manifest.root))
 
 
+def _interrupted_publish(manifest: Manifest) -> dict[str, str]:
+    """What the journal of an interrupted publish names, if one was left in data/."""
+    try:
+        record = json.loads((manifest.root / PUBLISH_JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in record.items()} if isinstance(record, dict) else {}
+
+
 def check_inventory(manifest: Manifest) -> list[Problem]:
-    """Every file in data/ is in the manifest, and every manifest entry exists."""
+    """Every file in data/ is in the manifest, and every manifest entry exists.
+
+    Hidden files and everything in hidden folders (a refresh's staging folder, its journal)
+    are not data and are not checked.
+    """
     listed = {resource.path for resource in manifest.resources}
+    interrupted = _interrupted_publish(manifest)
     problems = []
     for path in sorted(manifest.root.rglob("*")):
-        if path.is_dir() or path.name in NOT_RESOURCES or path.name.startswith("."):
+        relative_path = path.relative_to(manifest.root)
+        if path.is_dir() or path.name in NOT_RESOURCES:
             continue
-        relative = path.relative_to(manifest.root).as_posix()
-        if relative not in listed:
+        if any(part.startswith(".") for part in relative_path.parts):
+            continue
+        relative = relative_path.as_posix()
+        if relative == interrupted.get("path") and relative not in listed:
+            problems.append(
+                Problem(
+                    _rel(manifest, path),
+                    f"left by an interrupted publish of {interrupted.get('name')}: the next refresh "
+                    f"removes it, or remove {manifest.root.name}/{interrupted.get('folder')} and "
+                    f"{manifest.root.name}/{PUBLISH_JOURNAL} yourself",
+                )
+            )
+        elif relative not in listed:
             problems.append(Problem(_rel(manifest, path), "file is not listed in the manifest"))
     for resource in manifest.resources:
         if not manifest.file(resource).is_file():

@@ -25,7 +25,7 @@ from typing import Any
 
 from mineral_report.data.manifest import MANIFEST_NAME, Resource, pin_vintage
 from mineral_report.refresh.errors import RefreshError
-from mineral_report.refresh.http import HttpClient
+from mineral_report.refresh.http import HttpClient, path_segment
 from mineral_report.refresh.usgs import mapping
 from mineral_report.refresh.usgs.layouts import PER_COMMODITY_FILE, Record, read_file
 from mineral_report.refresh.vintage import NewVintage, csv_bytes, ensure_unpublished, plain_number, publish
@@ -187,7 +187,7 @@ class ScienceBaseClient:
         return cls(base_url=base_url.rstrip("/"), http=http or HttpClient())
 
     def item_url(self, item_id: str) -> str:
-        return f"{self.base_url}/catalog/item/{item_id}"
+        return f"{self.base_url}/catalog/item/{path_segment(item_id)}"
 
     def _files(self, item_id: str) -> list[dict[str, Any]]:
         item = self.http.get_json(f"{self.item_url(item_id)}?format=json")
