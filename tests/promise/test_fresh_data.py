@@ -30,7 +30,7 @@ from ..unit.test_refresh import answer, record
 
 USGS = "usgs-mcs-world"
 CUT = REPO / "tests" / "fixtures" / "usgs" / "MCS2026_Commodities_Data_cut.csv"
-ITEM = "6a0c0ffee0000000000f2e5h"
+ITEM = "6a0c0ffee0000000000f2e5a"
 EDITION = 1 + max(r.edition or 0 for r in read_manifest(DATA).resources if r.dataset == USGS)
 RARE_EARTHS = "RARE EARTHS,World Mine Production and Reserves,Rare Earths,"
 # Planted in the new edition: Russia's and China's rare-earth reserves, China's latest output.

@@ -21,7 +21,7 @@ from mineral_report.refresh import RefreshError, comtrade, vintage
 from mineral_report.refresh.comtrade import ComtradeClient
 from mineral_report.refresh.http import HttpClient, redact_url
 
-from ..conftest import digests
+from ..conftest import digests, free_vintages
 from .publisher_server import (  # noqa: F401 (publisher is a fixture)
     PublisherServer,
     Reply,
@@ -326,11 +326,11 @@ def test_the_command_publishes_and_pins(data_copy, publisher, monkeypatch, capsy
     monkeypatch.setenv(comtrade.BASE_URL_ENV, publisher.url)
     monkeypatch.delenv(comtrade.API_KEY_ENV, raising=False)
     publisher.on_call(comtrade.PREVIEW_PATH, every_code)
+    vintage_name = free_vintages(data_copy, comtrade.DATASET, date.today().isoformat())[0]
 
     status = main(["--data-dir", str(data_copy), "refresh", "comtrade", "--years", "2023-2024", "--pin"])
 
     assert status == 0
-    vintage_name = date.today().isoformat()
     assert f"data/comtrade/{vintage_name}/india_imports_by_hs.csv (pinned)" in capsys.readouterr().out
     assert read_manifest(data_copy).pinned[comtrade.DATASET] == vintage_name
     assert {r.query["period"] for r in publisher.requests} == {"2023", "2024"}

@@ -31,7 +31,7 @@ from mineral_report.refresh.usgs import layouts, mapping
 from mineral_report.refresh.usgs.layouts import read_file
 from mineral_report.refresh.usgs.mapping import value
 
-from ..conftest import DATA
+from ..conftest import DATA, free_vintages
 from .publisher_server import PublisherServer, Reply, publisher  # noqa: F401
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "usgs"
@@ -40,6 +40,8 @@ ITEM = "5f0c0ffee0000000000c0de1"
 TODAY = date(2027, 2, 1)
 # The edition after the newest one in data/, so these tests still run after a real refresh.
 NEXT = 1 + max(r.edition or 0 for r in read_manifest(DATA).resources if r.dataset == usgs.DATASET)
+# The command line takes editions up to next year's; an edition already published gets the next free name.
+CLI_EDITION = min(NEXT, date.today().year + 1)
 
 
 def rows_of(path: Path, edition: int) -> pd.DataFrame:
@@ -257,10 +259,11 @@ def test_2024_child_items_are_downloaded(data_copy, publisher, client) -> None:
 
 
 def test_a_local_file_is_imported_from_the_command_line(data_copy, capsys) -> None:
-    status = main(["--data-dir", str(data_copy), "refresh", "usgs", "--edition", str(NEXT), "--item", ITEM,
+    expected = free_vintages(data_copy, usgs.DATASET, f"{CLI_EDITION}-release")[0]
+    status = main(["--data-dir", str(data_copy), "refresh", "usgs", "--edition", str(CLI_EDITION), "--item", ITEM,
                    "--file", str(FLAT_2026)])  # fmt: skip
     assert status == 0, capsys.readouterr().err
-    assert f"data/usgs-mcs/{NEXT}-release/world_production_reserves.csv" in capsys.readouterr().out
+    assert f"data/usgs-mcs/{expected}/world_production_reserves.csv" in capsys.readouterr().out
     assert validate_all(read_manifest(data_copy)) == []
 
 
@@ -270,14 +273,15 @@ def test_unknown_labels_stop_with_every_unknown_and_data_untouched(untouched, tm
                 .replace(",Thailand,", ",Lemuria4,", 1)
                 .replace('"2,600"', '"about 2,600"', 1)
                 .replace(",Rare Earths,Burma,", ",Unobtainium,Burma,", 1))  # fmt: skip
-    broken = tmp_path / f"MCS{NEXT}_Commodities_Data.csv"
+    broken = tmp_path / f"MCS{CLI_EDITION}_Commodities_Data.csv"
     broken.write_bytes(text.encode("cp1252"))
-    status = main(["--data-dir", str(untouched), "refresh", "usgs", "--edition", str(NEXT), "--item", ITEM, "--file", str(broken)])
+    status = main(["--data-dir", str(untouched), "refresh", "usgs", "--edition", str(CLI_EDITION), "--item", ITEM,
+                   "--file", str(broken)])  # fmt: skip
     message = capsys.readouterr().err
     assert status == 1 and message.count("\n") == 1
     assert "unknown commodity(s): Unobtainium (Mine production)" in message
     assert "unknown country label(s): Atlantis; Lemuria" in message
-    assert re.search(rf"MCS{NEXT}_Commodities_Data.csv, line \d+: 'about 2,600'", message)
+    assert re.search(rf"MCS{CLI_EDITION}_Commodities_Data.csv, line \d+: 'about 2,600'", message)
 
 
 def test_a_stray_edition_folder_is_refused_before_downloading(untouched, publisher, client) -> None:
