@@ -68,3 +68,14 @@ def edit_csv(data_copy: Path) -> Callable[[str, Callable[[list[str]], list[str]]
         return path
 
     return edit
+
+
+def free_vintages(data_dir: Path, dataset: str, base: str, count: int = 1) -> list[str]:
+    """The next ``count`` vintage names a refresh on ``base`` (a date) would use: ``base``,
+    ``base-2``, … skipping those already published (a refresh may have run the same day)."""
+    published = {
+        str(r["vintage"]) for r in json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+        if r["dataset"] == dataset
+    }
+    candidates = [base, *(f"{base}-{n}" for n in range(2, 100))]
+    return [name for name in candidates if name not in published][:count]

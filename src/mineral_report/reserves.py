@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mineral_report.editions import Editions
 from mineral_report.metrics import herfindahl_hirschman, top_n_share
 
 AGGREGATES = ("WLD", "OTH")
@@ -32,11 +33,41 @@ COMMODITY_NAMES = {
     "copper": "Copper",
     "antimony": "Antimony",
     "industrial-diamond": "Industrial diamond",
+    "phosphate-rock": "Phosphate rock",
+    "potash": "Potash (K2O)",
+    "iron-ore": "Iron ore",
+    "chromium": "Chromium (chromite)",
+    "manganese": "Manganese",
+    "tin": "Tin",
+    "gold": "Gold",
 }
+# Where USGS gives one measure on two bases (iron ore as usable ore and iron content), the
+# basis compared: a phrase of USGS's type, used only when a slice holds more than one basis.
+PREFERRED_BASIS = {"iron-ore": "iron content", "potash": "k2o", "chromium": "ore"}
+# Figures that can be a share of a world total: exact values and lower bounds (">"); an upper
+# bound ("<") or a range is no single figure, and is described but not shared.
+SHAREABLE_MARKERS = ("", ">")
 # Russia's share of world supply that makes it a real alternative source, and below which it
 # is marginal. The thresholds are the report's judgement, stated so a reader can change them.
 MAJOR_SHARE = 0.10
 MARGINAL_SHARE = 0.02
+
+
+def with_schema_defaults(usgs: pd.DataFrame) -> pd.DataFrame:
+    """The USGS frame with the columns older vintages lack, filled in one place.
+
+    Vintages before the common schema have no ``value_high`` (no ranges), ``is_rounded`` (a
+    world total labelled "rounded" is one) or ``source_table`` (the edition is the citation).
+    """
+    frame = usgs.copy()
+    if "value_high" not in frame:
+        frame["value_high"] = float("nan")
+    rounded = (frame["country_iso3"] == "WLD") & frame["country"].str.contains("rounded", case=False, na=False)
+    frame["is_rounded"] = (frame["is_rounded"] if "is_rounded" in frame else pd.Series(pd.NA, index=frame.index))
+    frame["is_rounded"] = frame["is_rounded"].astype("boolean").fillna(rounded).astype(bool)
+    source = "MCS " + frame["edition"].astype(str)
+    frame["source_table"] = frame["source_table"].fillna(source) if "source_table" in frame else source
+    return frame
 
 
 def supply_measure(usgs: pd.DataFrame, commodity: str) -> str | None:
@@ -50,7 +81,11 @@ def latest_slice(usgs: pd.DataFrame, commodity: str, measure: str) -> pd.DataFra
     if rows.empty:
         return rows
     newest = rows[rows["edition"] == rows["edition"].max()]
-    return newest[newest["year"] == newest["year"].max()]
+    newest = newest[newest["year"] == newest["year"].max()]
+    phrase = PREFERRED_BASIS.get(commodity)
+    if phrase and newest["basis"].nunique() > 1:
+        newest = newest[newest["basis"].str.lower().str.contains(phrase, regex=False)]
+    return newest
 
 
 def with_shares(rows: pd.DataFrame) -> pd.DataFrame:
@@ -61,10 +96,11 @@ def with_shares(rows: pd.DataFrame) -> pd.DataFrame:
     the countries' sum is the denominator, so that no share, top-3 share or HHI exceeds its
     maximum; elsewhere the published world total is.
     """
-    world = rows.loc[rows["country_iso3"] == "WLD"]
-    total = world["value"].iloc[0] if len(world) == 1 else float("nan")
-    named = rows.loc[~rows["country_iso3"].isin(AGGREGATES), "value"].sum()
-    return rows.assign(share=rows["value"] / max(total, named) if pd.notna(total) else float("nan"))
+    values = rows["value"].where(rows["marker"].fillna("").isin(SHAREABLE_MARKERS))
+    world = values[rows["country_iso3"] == "WLD"]
+    total = world.iloc[0] if len(world) == 1 else float("nan")
+    named = values[~rows["country_iso3"].isin(AGGREGATES)].sum()
+    return rows.assign(share=values / max(total, named) if pd.notna(total) else float("nan"))
 
 
 def marker_of(row: pd.Series) -> str:
@@ -72,12 +108,15 @@ def marker_of(row: pd.Series) -> str:
 
 
 def describe(row: pd.Series) -> str:
+    marker = marker_of(row)
     if pd.notna(row["value"]):
-        prefix = ">" if marker_of(row) == ">" else ""
+        if marker == "range" and pd.notna(row.get("value_high")):
+            return f"{row['value']:,.0f}–{row['value_high']:,.0f} {row['unit']}"
+        prefix = marker if marker in {">", "<"} else ""
         return f"{prefix}{row['value']:,.0f} {row['unit']}"
     return {"W": "withheld (W)", "NA": "not available (NA)", "XX": "not applicable (XX)",
-            "—": "zero (—)", "incl. in world": "in world total", "incl. elsewhere": "in another row"}.get(
-        marker_of(row), "not listed")
+            "—": "zero (—)", "incl. in world": "in world total", "incl. elsewhere": "in another row",
+            "Large": "large (not quantified)", "Small": "small (not quantified)"}.get(marker, "not listed")
 
 
 def concentration_row(rows: pd.DataFrame) -> dict[str, object]:
@@ -113,6 +152,7 @@ def russia_role(share: float) -> str:
 
 def concentration_table(usgs: pd.DataFrame) -> pd.DataFrame:
     """Per commodity: the latest supply and reserves figures, shares of the focus countries, HHI."""
+    usgs = with_schema_defaults(usgs)
     records = []
     for commodity in COMMODITY_NAMES:
         for kind in ("supply", "reserves"):
@@ -135,7 +175,11 @@ def revisions(usgs_all: pd.DataFrame, commodity: str, measure: str = "reserves")
     Reserves are compared edition to edition (each edition's end-of-year estimate); production
     is compared for the year that two editions share.
     """
+    usgs_all = with_schema_defaults(usgs_all)
     rows = usgs_all[(usgs_all["commodity"] == commodity) & (usgs_all["measure"] == measure)]
+    phrase = PREFERRED_BASIS.get(commodity)
+    if phrase and rows["basis"].nunique() > 1:
+        rows = rows[rows["basis"].str.lower().str.contains(phrase, regex=False)]
     if measure != "reserves":
         rows = rows[rows["year"] == rows.groupby("edition")["year"].transform("min")]
     return rows.assign(figure=rows.apply(describe, axis=1))[
@@ -156,3 +200,173 @@ def supply_overview(table: pd.DataFrame) -> pd.DataFrame:
     view["HHI"] = view["HHI"].map(lambda v: "—" if pd.isna(v) else f"{v:,.0f}")
     view["Top-3 share"] = view["Top-3 share"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
     return view.set_index("Mineral")
+
+
+def edition_figure(usgs: pd.DataFrame, edition: int, commodity: str, measure: str, iso3: str) -> pd.Series | None:
+    """One country's figure in one edition, for the newest year that edition gives it."""
+    rows = usgs[(usgs["edition"] == edition) & (usgs["commodity"] == commodity) & (usgs["measure"] == measure)
+                & (usgs["country_iso3"] == iso3)]
+    if rows.empty:
+        return None
+    return rows.sort_values("year").iloc[-1]
+
+
+def million_tonnes(row: pd.Series | None) -> str:
+    """A tonnage figure in words for the prose: "3.8 million tonnes", "more than 85 million tonnes"."""
+    if row is None:
+        return "not listed"
+    if pd.isna(row["value"]):
+        return describe(row)
+    bound = {">": "more than ", "<": "less than "}.get(marker_of(row), "")
+    return f"{bound}{row['value'] / 1e6:,.1f} million tonnes"
+
+
+def change_in_words(before: float, after: float) -> str:
+    """How a figure moved between two editions: "kept", "cut by more than half", "raised by 21%"."""
+    if pd.isna(before) or pd.isna(after) or before == 0:
+        return "not comparable"
+    ratio = after / before
+    if ratio == 1:
+        return "kept"
+    if ratio < 0.5:
+        return "cut by more than half"
+    if ratio < 1:
+        return f"cut by {1 - ratio:.0%}"
+    if ratio > 2:
+        return "more than doubled"
+    return f"raised by {ratio - 1:.0%}"
+
+
+def headline_change(before: float, after: float, subject: str) -> str:
+    """A finding's opening words: "USGS cut its estimate of <subject> by more than half"."""
+    change = change_in_words(before, after)
+    if change == "kept":
+        return f"USGS kept its estimate of {subject} unchanged"
+    if change == "more than doubled":
+        return f"USGS more than doubled its estimate of {subject}"
+    if change == "not comparable":
+        return f"USGS's estimates of {subject} cannot be compared across editions"
+    verb, _, amount = change.partition(" ")
+    return f"USGS {verb} its estimate of {subject} {amount}"
+
+
+def later_editions_in_words(previous: tuple[int, pd.Series | None], current: tuple[int, pd.Series | None]) -> str:
+    """What the previous and the current edition say, and whether the current keeps or revises it."""
+    (prev_edition, prev_row), (cur_edition, cur_row) = previous, current
+    said = f"in MCS {prev_edition} at {million_tonnes(prev_row)}"
+    if prev_row is not None and cur_row is not None and (
+        prev_row["value"] == cur_row["value"] or (pd.isna(prev_row["value"]) and pd.isna(cur_row["value"])
+                                                  and marker_of(prev_row) == marker_of(cur_row))
+    ):
+        return f"{said}, a figure MCS {cur_edition} keeps"
+    return f"{said}, which MCS {cur_edition} revises to {million_tonnes(cur_row)}"
+
+
+def share_in_words(share: float, of_lower_bound: bool) -> str:
+    """A share of a world total; of a total given only as a lower bound, the share is an upper bound."""
+    if pd.isna(share):
+        return "an unknown share"
+    return f"at most {share:.1%}" if of_lower_bound else f"{share:.1%}"
+
+
+def prose_name(commodity: str) -> str:
+    """A commodity's name inside a sentence: "rare earths (REO)", "titanium: rutile"."""
+    name = COMMODITY_NAMES[commodity]
+    return name[0].lower() + name[1:]
+
+
+def _names(commodities: list[str]) -> str:
+    names = [prose_name(c) for c in commodities]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def edition_coverage(usgs: pd.DataFrame) -> str:
+    """How many of the report's minerals each pinned edition carries: "MCS 2024: 21 minerals; …"."""
+    counts = usgs[usgs["commodity"].isin(COMMODITY_NAMES)].groupby("edition")["commodity"].nunique()
+    return "; ".join(f"MCS {edition}, {n} of {len(COMMODITY_NAMES)} minerals" for edition, n in counts.items())
+
+
+def coverage_gaps(usgs: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """Plain sentences on what each pinned edition lacks, computed from the data.
+
+    Which minerals an edition carries no figures for; which figures the current edition lacks
+    (the chapter then uses the latest edition that has them); which figures USGS withholds or
+    does not give by country in the edition used.
+    """
+    editions = Editions.of(usgs)
+    current = editions.current
+    sentences = []
+    for edition in editions.all:
+        carried = set(usgs.loc[usgs["edition"] == edition, "commodity"])
+        missing = [c for c in COMMODITY_NAMES if c not in carried]
+        if not missing:
+            continue
+        present = [c for c in COMMODITY_NAMES if c in carried]
+        if len(present) < len(missing):
+            sentences.append(f"MCS {edition} is on file for {_names(present)} only.")
+        else:
+            sentences.append(f"MCS {edition} carries no figures for {_names(missing)}.")
+    older = table[table["edition"] < current]
+    for edition, rows in older.groupby("edition"):
+        labels = [f"{prose_name(c)} {m}" for c, m in zip(rows["commodity"], rows["measure"])]
+        listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        sentences.append(f"The current edition, MCS {current}, lacks {listed}; for these the chapter uses MCS {edition}.")
+    for record in table.itertuples():
+        if record.hhi is None or pd.isna(record.hhi):
+            sentences.append(
+                f"MCS {record.edition} gives no {record.measure} of {prose_name(record.commodity)}"
+                " by country."
+            )
+    for record in table.itertuples():
+        used = usgs[(usgs["edition"] == record.edition) & (usgs["commodity"] == record.commodity)
+                    & (usgs["measure"] == record.measure) & (usgs["year"] == record.year) & (usgs["marker"] == "W")]
+        for country in used["country"]:
+            sentences.append(
+                f"USGS withholds the {record.measure} of {prose_name(record.commodity)} in"
+                f" {country} (MCS {record.edition}, {record.year})."
+            )
+    return sentences
+
+
+def rare_earth_findings(usgs: pd.DataFrame, table: pd.DataFrame) -> dict[str, object]:
+    """The rare-earth figures and sentences the chapter and the landing page glue, by name.
+
+    Every edition is the pinned series' own: first on file, previous and current. Numbers
+    are in million tonnes of rare-earth-oxide equivalent; ``*_text`` values are sentences
+    or phrases that depend on what the editions say.
+    """
+    editions = Editions.of(usgs)
+    first, current = editions.first, editions.current
+    previous = editions.previous or current
+    reserves = table[table["kind"] == "reserves"].set_index("commodity").loc["rare-earths"]
+
+    def figure(edition: int, iso3: str) -> pd.Series | None:
+        return edition_figure(usgs, edition, "rare-earths", "reserves", iso3)
+
+    def mt(edition: int, iso3: str) -> float:
+        row = figure(edition, iso3)
+        return float("nan") if row is None else row["value"] / 1e6
+
+    rus_first, rus_current = mt(first, "RUS"), mt(current, "RUS")
+    return {
+        "edition_first": first,
+        "edition_previous": previous,
+        "edition_current": current,
+        "ree_rus_res_first_mt": rus_first,
+        "ree_rus_res_previous_mt": mt(previous, "RUS"),
+        "ree_rus_res_current_mt": rus_current,
+        "ree_chn_res_current_mt": mt(current, "CHN"),
+        "ree_ind_res_first_mt": mt(first, "IND"),
+        "ree_ind_res_current_text": million_tonnes(figure(current, "IND")),
+        "ree_world_res_current_text": million_tonnes(figure(current, "WLD")),
+        "ree_rus_res_change_text": change_in_words(rus_first, rus_current),
+        "ree_rus_res_headline_text": headline_change(rus_first, rus_current, "Russia's rare-earth reserves"),
+        "ree_rus_res_later_text": later_editions_in_words((previous, figure(previous, "RUS")),
+                                                          (current, figure(current, "RUS"))),
+        "ree_rus_res_share": reserves["russia_share"] * 100,
+        "ree_rus_res_share_text": share_in_words(reserves["russia_share"], bool(reserves["world_is_lower_bound"])),
+        "ree_world_res_bound_text": (
+            " (USGS gives the world total only as a lower bound, so every share of it is an upper bound)"
+            if reserves["world_is_lower_bound"] else ""
+        ),
+    }

@@ -52,6 +52,22 @@ def _latest(rows: pd.DataFrame) -> pd.Series | None:
     return ranked.iloc[-1]
 
 
+def latest_observation(observations: pd.DataFrame, **attributes: str) -> pd.Series:
+    """The latest full-year import observation with these attributes (mineral, partner_iso3, unit, period…).
+
+    Chapters find a figure by what it is, never by its row id, so a new vintage that adds or
+    renumbers observations still yields the right one.
+    """
+    rows = observations[observations["flow"] == "import"]
+    for column, value in attributes.items():
+        rows = rows[rows[column] == value]
+    found = _latest(rows)
+    if found is None:
+        wanted = ", ".join(f"{c}={v!r}" for c, v in attributes.items())
+        raise LookupError(f"no import observation with {wanted}")
+    return found
+
+
 # A partner's share of India's imports of a good, as the observations' subjects word it. Other
 # percentages (a good's share of the imports from Russia, India's share of a supplier's sales)
 # measure something else and stay out of the share columns.

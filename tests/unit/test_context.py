@@ -11,23 +11,7 @@ from mineral_report.supply_chain import china_mining_and_refining
 from mineral_report.tables import FilterableTable
 from mineral_report.trade import stockpile_need
 
-
-def test_every_claim_has_a_verdict_and_evidence() -> None:
-    claims = report.load("claims-ledger")
-    assert len(claims) >= 15
-    assert claims["verdict"].notna().all() and claims["reason"].notna().all()
-    testable = claims["verdict"] != "unverifiable"
-    assert claims.loc[testable, "data_value"].notna().all()
-    assert claims.loc[testable, "data_reference"].notna().all()
-    assert claims.loc[claims["claim_located"], "url"].notna().all()
-
-
-def test_the_usgs_russia_claim_matches_the_data() -> None:
-    claims = report.load("claims-ledger").set_index("claim_id")
-    usgs = report.load("usgs-mcs-world", vintage="2025")
-    russia = usgs.query("commodity == 'rare-earths' and measure == 'reserves' and country_iso3 == 'RUS'")
-    assert claims.at["C02", "verdict"] == "consistent"
-    assert float(claims.at["C02", "claimed_value"]) == russia["value"].iloc[0] == 3_800_000
+from .test_reserves import shipped_editions
 
 
 def test_stockpile_is_two_twelfths_of_annual_imports() -> None:
@@ -38,7 +22,7 @@ def test_stockpile_is_two_twelfths_of_annual_imports() -> None:
 
 
 def test_mining_and_refining_come_from_their_own_sources() -> None:
-    usgs = report.load_all_vintages("usgs-mcs-world")
+    usgs = shipped_editions()
     shares = china_mining_and_refining(concentration_table(usgs), report.load("processing-shares"))
     ree = shares[shares["mineral"] == "Rare earths (REO)"].set_index("stage")
     assert ree.at["mining", "source"].startswith("USGS MCS")

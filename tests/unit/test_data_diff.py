@@ -101,9 +101,18 @@ def test_identical_vintages_differ_in_nothing(data_copy) -> None:
 
 def test_usgs_editions_are_matched_without_the_edition_wording(data_copy) -> None:
     found = diff_vintages("usgs-mcs-world", "2025", "2026", data_dir=data_copy)
-    assert found.key == ("commodity", "measure", "country_iso3", "year")
+    assert found.key == ("commodity", "measure", "country_iso3", "year", "basis")
     assert "basis" not in found.compared and "edition" not in found.compared
     assert "value" in found.compared
+
+
+def test_a_basis_tells_rows_apart_only_where_usgs_gives_two(data_copy) -> None:
+    found = diff_vintages("usgs-mcs-world", "2026-release", "2026-release-v1.3", data_dir=data_copy)
+    assert found.added.empty and found.removed.empty  # iron ore's two bases matched, not re-added
+    values = found.changed[found.changed["column"] == "value"]
+    assert values[["country_iso3", "old", "new"]].values.tolist() == [
+        ["BRA", 21_000_000, 11_000_000], ["WLD", 85_000_000, 75_000_000]]
+    assert set(values["basis"]) == {""}  # one basis for rare-earth reserves: the key ignores its wording
 
 
 def test_a_key_that_is_not_unique_is_refused(revised) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -12,8 +14,12 @@ from mineral_report import load, load_series
 from mineral_report.data.manifest import pin_vintage, read_manifest
 from mineral_report.data.validate import validate_all
 
+from ..conftest import DATA
+
 USGS = "usgs-mcs-world"
-SHIPPED_SERIES = ["2024", "2025-chapters", "2026"]  # the editions this repository ships pinned
+SERIES = [str(v) for v in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["pinned"][USGS]]
+CURRENT = read_manifest(DATA).resolve(USGS)  # the last pinned edition
+NEXT = (CURRENT.edition or 0) + 1
 
 
 def _russia_reserves(frame) -> float:
@@ -32,20 +38,23 @@ def _write_manifest(data_dir: Path, raw: dict) -> None:
 
 
 def _add_edition(data_dir: Path, edition: int, vintage: str, russia_reserves: int, corrects: str | None = None) -> None:
-    """A new USGS vintage: the 2026 file with the edition renumbered and Russia's reserves replaced."""
-    lines = (data_dir / "usgs-mcs/2026/world_production_reserves.csv").read_text(encoding="utf-8").splitlines()
-    changed = [lines[0]]
-    for line in lines[1:]:
-        cells = line.split(",")
-        if line.startswith("2026,rare-earths,reserves,") and ",Russia,RUS," in line:
-            cells[-5] = str(russia_reserves)
-        changed.append(",".join([str(edition), *cells[1:]]))
+    """A new USGS vintage: the current edition's file renumbered, with Russia's reserves replaced."""
+    with (data_dir / CURRENT.path).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["edition"] = str(edition)
+        if (row["commodity"], row["measure"], row["country_iso3"]) == ("rare-earths", "reserves", "RUS"):
+            row["value"] = str(russia_reserves)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     relative = f"usgs-mcs/{vintage}/world_production_reserves.csv"
     (data_dir / relative).parent.mkdir(parents=True)
-    content = ("\n".join(changed) + "\n").encode("utf-8")
+    content = buffer.getvalue().encode("utf-8")
     (data_dir / relative).write_bytes(content)
     raw = _manifest(data_dir)
-    template = next(r for r in raw["resources"] if r["name"] == "usgs-mcs-world-2026")
+    template = next(r for r in raw["resources"] if r["name"] == CURRENT.name)
     entry = {
         **template,
         "name": f"{USGS}-{vintage}",
@@ -54,56 +63,63 @@ def _add_edition(data_dir: Path, edition: int, vintage: str, russia_reserves: in
         "path": relative,
         "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
     }
+    entry.pop("corrects", None)
     if corrects:
         entry["corrects"] = corrects
     raw["resources"].append(entry)
     _write_manifest(data_dir, raw)
 
 
-def test_shipped_series_is_pinned_and_the_last_edition_is_current() -> None:
-    found = read_manifest(Path(__file__).resolve().parents[2] / "data")
-    assert found.series[USGS] == tuple(SHIPPED_SERIES)
-    assert found.pinned[USGS] == SHIPPED_SERIES[-1]
-    assert [r.edition for r in found.pinned_series(USGS)] == [2024, 2025, 2026]
-    assert load(USGS).attrs["vintage"] == SHIPPED_SERIES[-1]
-    assert list(dict.fromkeys(load_series(USGS)["vintage"])) == SHIPPED_SERIES
+def test_the_series_is_pinned_and_the_last_edition_is_current() -> None:
+    found = read_manifest(DATA)
+    assert len(SERIES) >= 3 and found.series[USGS] == tuple(SERIES)
+    assert found.pinned[USGS] == SERIES[-1]
+    editions = [r.edition for r in found.pinned_series(USGS)]
+    assert editions == sorted(editions) and editions[:3] == [2024, 2025, 2026]  # the editions first shipped
+    assert load(USGS).attrs["vintage"] == SERIES[-1]
+    assert list(dict.fromkeys(load_series(USGS)["vintage"])) == SERIES
 
 
 def test_an_unpinned_newer_vintage_changes_nothing(data_copy: Path) -> None:
     before_current = load(USGS, data_dir=data_copy)
     before_series = load_series(USGS, data_dir=data_copy)
-    _add_edition(data_copy, 2027, "2027", russia_reserves=9_100_000)
+    _add_edition(data_copy, NEXT, str(NEXT), russia_reserves=9_100_000)
     assert validate_all(read_manifest(data_copy)) == []
     after_current = load(USGS, data_dir=data_copy)
     after_series = load_series(USGS, data_dir=data_copy)
-    assert after_current.attrs["vintage"] == "2026"
+    assert after_current.attrs["vintage"] == CURRENT.vintage
     assert after_current.equals(before_current)
     assert after_series.equals(before_series)
-    assert "2027" not in set(after_series["vintage"])
+    assert str(NEXT) not in set(after_series["vintage"])
 
 
 def test_pinning_a_new_edition_makes_it_current_and_setting_the_pin_back_restores_the_old(data_copy: Path) -> None:
-    _add_edition(data_copy, 2027, "2027", russia_reserves=9_100_000)
-    _write_manifest(data_copy, pin_vintage(_manifest(data_copy), USGS, "2027"))
-    assert _manifest(data_copy)["pinned"][USGS] == [*SHIPPED_SERIES, "2027"]
+    _add_edition(data_copy, NEXT, str(NEXT), russia_reserves=9_100_000)
+    _write_manifest(data_copy, pin_vintage(_manifest(data_copy), USGS, str(NEXT)))
+    assert _manifest(data_copy)["pinned"][USGS] == [*SERIES, str(NEXT)]
     assert validate_all(read_manifest(data_copy)) == []
-    assert load(USGS, data_dir=data_copy).attrs["vintage"] == "2027"
+    assert load(USGS, data_dir=data_copy).attrs["vintage"] == str(NEXT)
     assert _russia_reserves(load(USGS, data_dir=data_copy)) == 9_100_000
-    assert list(dict.fromkeys(load_series(USGS, data_dir=data_copy)["vintage"])) == [*SHIPPED_SERIES, "2027"]
+    assert list(dict.fromkeys(load_series(USGS, data_dir=data_copy)["vintage"])) == [*SERIES, str(NEXT)]
 
     raw = _manifest(data_copy)
-    raw["pinned"][USGS] = SHIPPED_SERIES
+    raw["pinned"][USGS] = SERIES
     _write_manifest(data_copy, raw)
     current = load(USGS, data_dir=data_copy)
-    assert current.attrs["vintage"] == "2026"
-    assert set(current["edition"]) == {2026}
-    assert _russia_reserves(current) == 3_800_000  # the MCS 2026 figure
+    assert current.attrs["vintage"] == CURRENT.vintage
+    assert set(current["edition"]) == {CURRENT.edition}
+    assert _russia_reserves(current) == _russia_reserves(load(USGS, vintage=CURRENT.vintage))
+
+
+def test_russia_reserves_in_mcs_2026() -> None:
+    assert _russia_reserves(load(USGS, vintage="2026")) == 3_800_000
 
 
 def test_a_correction_takes_the_place_of_its_edition_in_the_series(data_copy: Path) -> None:
-    _add_edition(data_copy, 2026, "2026-v1.3", russia_reserves=3_700_000, corrects="2026")
-    updated = pin_vintage(_manifest(data_copy), USGS, "2026-v1.3")
-    assert updated["pinned"][USGS] == [*SHIPPED_SERIES[:-1], "2026-v1.3"]
+    correction = f"{CURRENT.vintage}-v9"
+    _add_edition(data_copy, CURRENT.edition, correction, russia_reserves=3_700_000, corrects=CURRENT.vintage)
+    updated = pin_vintage(_manifest(data_copy), USGS, correction)
+    assert updated["pinned"][USGS] == [*SERIES[:-1], correction]
     assert list(updated["pinned"]) == sorted(updated["pinned"])
     _write_manifest(data_copy, updated)
     assert validate_all(read_manifest(data_copy)) == []
@@ -117,11 +133,11 @@ def test_a_single_pin_is_replaced() -> None:
 
 
 def test_a_vintage_without_edition_cannot_join_a_series(data_copy: Path) -> None:
-    _add_edition(data_copy, 2027, "2027", russia_reserves=1)
+    _add_edition(data_copy, NEXT, str(NEXT), russia_reserves=1)
     raw = _manifest(data_copy)
     del raw["resources"][-1]["edition"]
-    with pytest.raises(ValueError, match="usgs-mcs-world 2027 carries no edition"):
-        pin_vintage(raw, USGS, "2027")
+    with pytest.raises(ValueError, match=f"usgs-mcs-world {NEXT} carries no edition"):
+        pin_vintage(raw, USGS, str(NEXT))
 
 
 @pytest.mark.parametrize(
@@ -140,13 +156,13 @@ def test_validation_names_a_broken_pin(data_copy: Path, pinned: list[str], expec
 
 
 def test_validation_names_a_series_member_without_edition_and_a_bad_correction(data_copy: Path) -> None:
-    _add_edition(data_copy, 2027, "2027", russia_reserves=1, corrects="2026")
+    _add_edition(data_copy, NEXT, str(NEXT), russia_reserves=1, corrects=CURRENT.vintage)
     raw = _manifest(data_copy)
-    del next(r for r in raw["resources"] if r["name"] == f"usgs-mcs-world-{SHIPPED_SERIES[1]}")["edition"]
+    del next(r for r in raw["resources"] if r["name"] == f"usgs-mcs-world-{SERIES[1]}")["edition"]
     _write_manifest(data_copy, raw)
     assert [str(p) for p in validate_all(read_manifest(data_copy))] == [
-        f"data/datapackage.json, column 'pinned': 'usgs-mcs-world' is pinned as an edition series but {SHIPPED_SERIES[1]}"
+        f"data/datapackage.json, column 'pinned': 'usgs-mcs-world' is pinned as an edition series but {SERIES[1]}"
         " carries no integer 'edition'",
-        "data/datapackage.json, column 'corrects': resource 'usgs-mcs-world-2027' corrects '2026', which is not a"
-        " vintage of the same dataset and edition",
+        f"data/datapackage.json, column 'corrects': resource 'usgs-mcs-world-{NEXT}' corrects '{CURRENT.vintage}',"
+        " which is not a vintage of the same dataset and edition",
     ]

@@ -21,7 +21,7 @@ from mineral_report.refresh import RefreshError, comtrade, vintage
 from mineral_report.refresh.comtrade import ComtradeClient
 from mineral_report.refresh.http import HttpClient, redact_url
 
-from ..conftest import digests
+from ..conftest import digests, free_vintages
 from .publisher_server import (  # noqa: F401 (publisher is a fixture)
     PublisherServer,
     Reply,
@@ -104,6 +104,7 @@ def refresh_fails(data_dir: Path, client: ComtradeClient, years: list[int] | Non
 
 def test_refresh_writes_a_validated_vintage_listed_but_not_pinned(data_copy, publisher, client) -> None:
     problems_before = [str(p) for p in validate_all(read_manifest(data_copy))]
+    pinned_before = read_manifest(data_copy).pinned.get(comtrade.DATASET)
     files_before = digests(data_copy)
     publisher.on_call(comtrade.PREVIEW_PATH, every_code)
 
@@ -112,7 +113,7 @@ def test_refresh_writes_a_validated_vintage_listed_but_not_pinned(data_copy, pub
     assert resource.path == NEW_FILE
     found = read_manifest(data_copy)
     assert found.by_name("india-imports-by-hs-comtrade-2027-01-15").vintage == "2027-01-15"
-    assert comtrade.DATASET not in found.pinned
+    assert found.pinned.get(comtrade.DATASET) == pinned_before  # not pinned without --pin
     assert [str(p) for p in validate_all(found)] == problems_before
     changed = {path for path, digest in digests(data_copy).items() if files_before.get(path) != digest}
     assert changed == {NEW_FILE, "datapackage.json"}
@@ -325,11 +326,11 @@ def test_the_command_publishes_and_pins(data_copy, publisher, monkeypatch, capsy
     monkeypatch.setenv(comtrade.BASE_URL_ENV, publisher.url)
     monkeypatch.delenv(comtrade.API_KEY_ENV, raising=False)
     publisher.on_call(comtrade.PREVIEW_PATH, every_code)
+    vintage_name = free_vintages(data_copy, comtrade.DATASET, date.today().isoformat())[0]
 
     status = main(["--data-dir", str(data_copy), "refresh", "comtrade", "--years", "2023-2024", "--pin"])
 
     assert status == 0
-    vintage_name = date.today().isoformat()
     assert f"data/comtrade/{vintage_name}/india_imports_by_hs.csv (pinned)" in capsys.readouterr().out
     assert read_manifest(data_copy).pinned[comtrade.DATASET] == vintage_name
     assert {r.query["period"] for r in publisher.requests} == {"2023", "2024"}

@@ -7,12 +7,23 @@ import pytest
 
 import mineral_report as report
 from mineral_report.metrics import herfindahl_hirschman, top_n_share
-from mineral_report.reserves import concentration_table, revisions, russia_role, with_shares
+from mineral_report.reserves import concentration_table, describe, revisions, russia_role, with_schema_defaults, with_shares
+
+
+# The vintages of MCS 2024, 2025 and 2026 these tests check, whatever is pinned later.
+SHIPPED = ("2024-release", "2025-chapters", "2026-release-v1.3")
+
+
+def shipped_editions() -> pd.DataFrame:
+    frames = [report.load("usgs-mcs-world", vintage=v).assign(vintage=v) for v in SHIPPED]
+    frame = pd.concat(frames, ignore_index=True)
+    frame.attrs["vintage"] = ", ".join(SHIPPED)
+    return frame
 
 
 @pytest.fixture(scope="module")
 def usgs() -> pd.DataFrame:
-    return report.load_all_vintages("usgs-mcs-world")
+    return shipped_editions()
 
 
 def _figure(usgs: pd.DataFrame, edition: int, commodity: str, measure: str, iso3: str, year: int) -> pd.Series:
@@ -63,14 +74,16 @@ def test_rounded_world_totals_never_give_shares_over_one(usgs) -> None:
     assert shared.at["CHN", "share"] == pytest.approx(900_000 / 909_000)  # China, Japan, Russia
 
 
-def test_lower_bound_world_totals_keep_their_marker(usgs) -> None:
-    world = _figure(usgs, 2026, "rare-earths", "reserves", "WLD", 2025)
-    assert world["marker"] == ">" and world["value"] == 85_000_000
+def test_lower_bound_world_totals_keep_their_marker_and_usgs_revision() -> None:
+    released = _figure(report.load("usgs-mcs-world", "2026-release"), 2026, "rare-earths", "reserves", "WLD", 2025)
+    assert released["marker"] == ">" and released["value"] == 85_000_000
+    revised = _figure(report.load("usgs-mcs-world", "2026-release-v1.3"), 2026, "rare-earths", "reserves", "WLD", 2025)
+    assert revised["marker"] == ">" and revised["value"] == 75_000_000  # USGS version 1.3, 27 May 2026
 
 
 def test_one_world_total_per_table(usgs) -> None:
     world = usgs[usgs["country_iso3"] == "WLD"]
-    assert not world.duplicated(["edition", "commodity", "measure", "year"]).any()
+    assert not world.duplicated(["edition", "commodity", "measure", "basis", "year"]).any()
 
 
 def test_hhi_of_a_hand_worked_example() -> None:
@@ -112,3 +125,31 @@ def test_russia_role_thresholds() -> None:
 def test_revisions_show_russias_cut(usgs) -> None:
     russia = revisions(usgs, "rare-earths").query("country_iso3 == 'RUS'").set_index("edition")["value"]
     assert russia.to_dict() == {2024: 10_000_000, 2025: 3_800_000, 2026: 3_800_000}
+
+
+def test_the_wider_commodity_set_is_in_the_concentration_table(usgs) -> None:
+    table = concentration_table(usgs).set_index(["commodity", "kind"])
+    for commodity in ("phosphate-rock", "potash", "iron-ore", "chromium", "manganese", "tin", "gold", "copper"):
+        assert (commodity, "supply") in table.index and (commodity, "reserves") in table.index
+    # MCS 2026 gives iron-ore reserves as crude ore and as iron content: one basis is compared
+    iron = table.loc[("iron-ore", "reserves")]
+    assert (iron["edition"], iron["unit"], iron["world"]) == (2026, "Mt", "87,000 Mt")
+
+
+def test_older_vintages_get_the_new_columns_in_one_place() -> None:
+    older = report.load("usgs-mcs-world", vintage="2025")  # the rare-earths-only MCS 2025 vintage
+    filled = with_schema_defaults(older.drop(columns=["value_high", "is_rounded", "source_table"], errors="ignore"))
+    world = filled[(filled["country_iso3"] == "WLD") & (filled["measure"] == "reserves")].iloc[0]
+    assert world["is_rounded"] and world["source_table"] == "MCS 2025" and pd.isna(world["value_high"])
+
+
+def test_ranges_and_upper_bounds_are_described_not_shared() -> None:
+    rows = pd.DataFrame({
+        "country_iso3": ["WLD", "AAA", "BBB", "CCC"], "value": [1000.0, 500.0, 300.0, 100.0],
+        "value_high": [float("nan"), float("nan"), 400.0, float("nan")], "marker": [None, None, "range", "<"],
+        "unit": ["t"] * 4,
+    })  # fmt: skip
+    shared = with_shares(rows).set_index("country_iso3")
+    assert shared.at["AAA", "share"] == pytest.approx(0.5)
+    assert pd.isna(shared.at["BBB", "share"]) and pd.isna(shared.at["CCC", "share"])
+    assert describe(rows.iloc[2]) == "300–400 t" and describe(rows.iloc[3]) == "<100 t"

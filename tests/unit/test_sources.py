@@ -19,7 +19,7 @@ from mineral_report.sources import (
 
 from ..conftest import DATA
 
-HOSTS = "source-register/2026-12-01/hosts.csv"
+HOSTS = read_manifest(DATA).resolve("source-hosts").path  # the pinned register
 
 
 @pytest.fixture(scope="module")

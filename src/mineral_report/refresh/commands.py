@@ -62,6 +62,9 @@ def parse_item(text: str) -> str:
 
 
 def parse_file_name(text: str) -> str:
+    """A file on the ScienceBase item (a plain name), or a local copy of a release (a path that exists)."""
+    if Path(text).exists():
+        return text
     if not PLAIN_FILE_NAME.fullmatch(text) or ".." in text:
         raise argparse.ArgumentTypeError(f"{text!r} is not a plain file name")
     return text

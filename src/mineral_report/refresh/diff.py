@@ -28,12 +28,16 @@ CITATION_COLUMNS = frozenset({"source_urls", "field_sources", "source_url"})
 class DiffDefaults:
     key: tuple[str, ...]
     ignore: tuple[str, ...]  # columns that restate the key or the edition's wording
+    # A column that joins the key only on rows where the key repeats (USGS gives iron ore as
+    # usable ore and as iron content), so other rows still match across editions' wordings.
+    where_repeated: str | None = None
 
 
 DATASET_DEFAULTS = {
     "usgs-mcs-world": DiffDefaults(
         key=("commodity", "measure", "country_iso3", "year"),
         ignore=("edition", "basis", "country"),
+        where_repeated="basis",
     ),
 }
 
@@ -79,8 +83,13 @@ def diff_vintages(
         after = load(dataset, vintage=new, data_dir=data_dir)
     except KeyError as error:
         raise RefreshError(str(error).strip("\"'")) from None
+    defaults = DATASET_DEFAULTS.get(dataset)
+    repeated = defaults.where_repeated if defaults and not key else None
     key = tuple(key or default_key(dataset, data_dir))
-    ignore = set(DATASET_DEFAULTS[dataset].ignore) if dataset in DATASET_DEFAULTS else set(EDITION_COLUMNS)
+    if repeated:
+        before, after = (_told_apart(frame, key, repeated) for frame in (before, after))
+        key = (*key, repeated)
+    ignore = set(defaults.ignore) if defaults else set(EDITION_COLUMNS)
     for label, frame in ((old, before), (new, after)):
         _check_key(dataset, label, frame, key)
     compared = tuple(
@@ -148,6 +157,12 @@ def revised_facts(diffs: Sequence[VintageDiff]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["dataset", "from", "to", "row", "field", "before", "after"])
 
 
+def _told_apart(frame: pd.DataFrame, key: Sequence[str], column: str) -> pd.DataFrame:
+    """``column`` kept where the key repeats and blanked elsewhere, to extend the key with it."""
+    repeats = frame.duplicated(subset=list(key), keep=False)
+    return frame.assign(**{column: frame[column].where(repeats, "")})
+
+
 def _check_key(dataset: str, vintage: str, frame: pd.DataFrame, key: Sequence[str]) -> None:
     missing = [column for column in key if column not in frame.columns]
     if missing:
@@ -190,7 +205,7 @@ def _cell(value: object) -> str:
 
 
 def _key_text(row: pd.Series, key: Sequence[str]) -> str:
-    return ", ".join(f"{column}={_cell(row[column])}" for column in key)
+    return ", ".join(f"{column}={_cell(row[column])}" for column in key if _cell(row[column]))
 
 
 def as_text(diff: VintageDiff) -> str:

@@ -375,7 +375,7 @@ def _manifest_entry(
         "sources": [dict(source) for source in new.sources],
         "licenses": [dict(licence) for licence in new.licenses],
         "accessed": accessed.isoformat(),
-        "schema": _existing_schema(raw_manifest, new.dataset) or copy.deepcopy(new.schema),
+        "schema": copy.deepcopy(new.schema) or _existing_schema(raw_manifest, new.dataset),
         "hash": "sha256:" + hashlib.sha256(new.content).hexdigest(),
         **({"edition": new.edition} if new.edition is not None else {}),
         **({"corrects": new.corrects} if new.corrects is not None else {}),
