@@ -22,7 +22,8 @@ from typing import Any
 EMBED_GLOBAL = "reportCharts"
 CHART_DATA_DIR = "chart-data"
 MAX_TABLE_ROWS = 400
-_CELL = re.compile(r'<div class="cell docutils container">')
+# A code cell's classes include its tags (the book folds every cell's code: ``tag_hide-input``).
+_CELL = re.compile(r'<div class="(cell(?: [^"]*)? docutils container)">')
 _SPEC = re.compile(r"\}\)\((\{.*?\})\);</script>", re.DOTALL)
 _FIGURE = re.compile(
     r'(<figure class="report-figure"><div class="report-chart" id="(?P<id>chart-[0-9a-f]+)".*?</figcaption>)'
@@ -100,7 +101,7 @@ def _table_html(records: list[dict[str, Any]]) -> str:
 def add_chart_extras(body: str, outdir: Path, pathto: Callable[..., str], notebook_link: str | None) -> str:
     """Rewrite one page's body: anchor code cells, and add links and a data table under each chart."""
     counter = iter(range(1, 10_000))
-    body = _CELL.sub(lambda _: f'<div class="cell docutils container" id="cell-{next(counter)}">', body)
+    body = _CELL.sub(lambda cell: f'<div class="{cell.group(1)}" id="cell-{next(counter)}">', body)
     target = outdir / "_static" / CHART_DATA_DIR
     target.mkdir(parents=True, exist_ok=True)
 
