@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -46,3 +48,14 @@ def finish(
         description=description,
         usermeta={"source": source.source, "licence": source.licence},
     )
+
+
+LABEL_WIDTH = 30
+
+
+def wrapped(text: str, width: int = LABEL_WIDTH) -> str:
+    """A long label broken into lines of at most ``width`` characters, never cut short.
+
+    The report's theme draws each line of an axis label on its own line.
+    """
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
