@@ -77,6 +77,7 @@ def csv_text(records: list[dict[str, Any]], spec: dict[str, Any]) -> str:
     usermeta = spec.get("usermeta", {})
     title = spec.get("title", {})
     title_text = title.get("text", "") if isinstance(title, dict) else str(title)
+    title_text = " ".join(title_text) if isinstance(title_text, list) else title_text
     buffer = io.StringIO()
     buffer.write(f"# Chart: {title_text}\n")
     buffer.write(f"# Source: {usermeta.get('source', '')}\n")

@@ -35,7 +35,9 @@ def _chart_titles() -> list[str]:
     for page in book_order(REPO / "_toc.yml"):
         for spec in chart_specs((SITE / page).read_text(encoding="utf-8")):
             title = spec["title"]
-            titles.append(title["text"] if isinstance(title, dict) else title)
+            text = title["text"] if isinstance(title, dict) else title
+            # A long title is set on several lines (a list in the spec).
+            titles.append(" ".join(text) if isinstance(text, list) else text)
     return titles
 
 

@@ -11,6 +11,8 @@ import altair as alt
 import pandas as pd
 
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
+TITLE_WIDTH = 58
+SUBTITLE_WIDTH = 84
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,11 @@ def finish(
     picture; ``source`` is printed under the chart by the renderer, and the book writes it,
     with the licence, at the head of the chart's downloadable data.
     """
+    lines = [subtitle] if isinstance(subtitle, str) else subtitle
+    # Titles are never cut and never widen the chart: long ones are set on several lines.
     return chart.properties(
-        title=alt.Title(title, subtitle=subtitle),
+        title=alt.Title(textwrap.wrap(title, TITLE_WIDTH),
+                        subtitle=[part for line in lines for part in textwrap.wrap(line, SUBTITLE_WIDTH)]),
         description=description,
         usermeta={"source": source.source, "licence": source.licence},
     )
