@@ -18,7 +18,7 @@ SITE_SHAPES = {"headquarters": "square", "office": "diamond", "mine": "triangle-
 def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.DataFrame) -> alt.LayerChart:
     """Every site, coloured by its organisation's country and shaped by kind; mines labelled.
 
-    The map is fitted to the sites, so none falls off its edge. Sites at the same city are
+    The whole world is drawn, so no site falls off the map (two lie outside Russia and India). Sites at the same city are
     drawn once with their count in the tooltip (seven Moscow head offices share one point).
     """
     owners = organisations.set_index("org_id")
@@ -32,9 +32,6 @@ def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.Da
     rows = rows.assign(at_same_place=here["name"].transform("size"))
     points = rows.drop_duplicates(["lat", "lon", "site_type"])
     mines = rows[rows["site_type"] == "mine"].assign(label=lambda d: d["name"].str.split(r" \(|,| -", regex=True).str[0])
-    frame = {"type": "Feature", "geometry": {"type": "MultiPoint",
-                                             "coordinates": [[round(x, 2), round(y, 2)] for x, y in zip(rows["lon"], rows["lat"])]},
-             "properties": {}}
     base = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="#FFFFFF", strokeWidth=0.4)
     colours = {"Russia": COUNTRY_COLOURS["Russia"], "India": COUNTRY_COLOURS["India"], "Other": COUNTRY_COLOURS["World"]}
     marks = alt.Chart(points[["name", "organisation", "site_type", "country", "exact", "at_same_place", "lat", "lon"]]).mark_point(
@@ -43,7 +40,8 @@ def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.Da
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("country:N", title="Organisation from", scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
         shape=alt.Shape("site_type:N", title="Kind of site",
-                        scale=alt.Scale(domain=list(SITE_SHAPES), range=list(SITE_SHAPES.values()))),
+                        scale=alt.Scale(domain=list(SITE_SHAPES), range=list(SITE_SHAPES.values())),
+                        legend=alt.Legend(columns=3)),
         tooltip=[alt.Tooltip("name:N", title="Site"), alt.Tooltip("organisation:N", title="Organisation"),
                  alt.Tooltip("site_type:N", title="Kind"), alt.Tooltip("exact:N", title="Placed at"),
                  alt.Tooltip("at_same_place:Q", title="Sites of this kind at this point")],
@@ -51,7 +49,7 @@ def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.Da
     labels = alt.Chart(mines[["label", "lat", "lon"]]).mark_text(align="left", dx=7, dy=-4, fontSize=10).encode(
         longitude="lon:Q", latitude="lat:Q", text="label:N"
     )
-    chart = alt.layer(base, marks, labels).project("equalEarth", fit=frame).properties(width=560, height=340)
+    chart = alt.layer(base, marks, labels).project("equalEarth").properties(width=560, height=300)
     in_russia, in_india = int((rows["country_iso3"] == "RUS").sum()), int((rows["country_iso3"] == "IND").sum())
     return finish(
         chart,
