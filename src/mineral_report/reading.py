@@ -3,6 +3,7 @@
 * Code cells are folded away: every notebook code cell gets the ``hide-input`` tag as the
   page is read, so the page shows prose, charts and tables, and each cell's code stays one
   click away (the chart's "code cell" link lands on it). The notebooks themselves are unchanged.
+  The fold's button is named by the words it shows.
 * Every page ends with who wrote the report and how to cite it, from ``CITATION.cff``.
 * The stylesheet and script for the report's tables (a wide table scrolls and says so).
 """
@@ -50,15 +51,21 @@ def _on_builder_inited(app: Sphinx) -> None:
     app.env.report_citation = citation_html(read_citation(Path(app.srcdir) / "CITATION.cff"))
 
 
-def _add_citation(app: Sphinx, pagename: str, _template: str, context: dict[str, Any], _doctree: Any) -> None:
+# myst-nb names every fold "Toggle hidden content" while it shows "Show code cell source": a
+# screen-reader user who says what they see cannot reach it. Without the label, the name is
+# the visible text.
+_FOLD_LABEL = ' aria-label="Toggle hidden content"'
+
+
+def _finish_page(app: Sphinx, pagename: str, _template: str, context: dict[str, Any], _doctree: Any) -> None:
     if context.get("body") and pagename in app.env.all_docs:
-        context["body"] += app.env.report_citation
+        context["body"] = context["body"].replace(_FOLD_LABEL, "") + app.env.report_citation
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
     app.connect("source-read", _on_source_read)
-    app.connect("html-page-context", _add_citation)
+    app.connect("html-page-context", _finish_page)
     app.add_css_file(STYLESHEET_NAME)
     app.add_js_file(SCRIPT_NAME)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

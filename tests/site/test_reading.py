@@ -52,6 +52,8 @@ def test_page_reads_like_a_publication(browser, site_url: str, page_path: str, w
     page = context.new_page()
     page.goto(f"{site_url}/{page_path}", wait_until="load")
     wait_for_charts(page)
+    # Charts settle their size once drawn and once fonts are in: measure after that.
+    page.evaluate("() => document.fonts.ready.then(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))")
     theme = page.evaluate("() => document.documentElement.dataset.theme")
     found = page.evaluate(READING_CHECKS)
     context.close()

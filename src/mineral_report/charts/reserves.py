@@ -160,7 +160,7 @@ def world_map(world: gpd.GeoDataFrame, usgs: pd.DataFrame, commodity: str, measu
     )[["iso3", "country", "mt", "figure", "share_text"]].dropna(subset=["mt"])
     edition, year = int(rows["edition"].iloc[0]), int(rows["year"].iloc[0])
     top = shown.sort_values("mt").iloc[-1]
-    chart = choropleth(world, shown.drop(columns="country"), value_field="mt", value_title="Mt",
+    chart = choropleth(world, shown.drop(columns="country"), value_field="mt", value_title=f"{label}, Mt",
                        tooltip_fields=[("figure", "USGS figure"), ("share_text", "Share of world")])
     return finish(
         chart,

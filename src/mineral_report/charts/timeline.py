@@ -95,6 +95,7 @@ def trade_with_events_chart(trade: pd.DataFrame, events: pd.DataFrame) -> alt.VC
     dated = with_fiscal_year(events[events["india_russia"].fillna(False).astype(bool)])
     bilateral = dated[dated["fiscal_year"].isin(set(years))]
     markers = _event_rows(bilateral).assign(fiscal_year=bilateral["fiscal_year"].to_numpy())
+    present = [c for c in CATEGORY_COLOURS if c in set(markers["category"])]
     growth = russia.set_index("fiscal_year")["imports_usd_bn"].diff()
     jump = str(growth.idxmax())
     in_jump = int((markers["fiscal_year"] == jump).sum())
@@ -113,7 +114,7 @@ def trade_with_events_chart(trade: pd.DataFrame, events: pd.DataFrame) -> alt.VC
             x=x,
             y=alt.Y("count():Q", title="Events", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("category:N", title="Event category",
-                            scale=alt.Scale(domain=list(CATEGORY_COLOURS), range=list(CATEGORY_COLOURS.values())),
+                            scale=alt.Scale(domain=present, range=[CATEGORY_COLOURS[c] for c in present]),
                             legend=alt.Legend(orient="bottom", columns=2)),
             order=alt.Order("day:T"),
             tooltip=_tooltips(),
