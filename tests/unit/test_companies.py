@@ -62,3 +62,20 @@ def test_sanctions_assessment_covers_the_russian_partners(organisations) -> None
     assert set(assessment.index) == russian
     assert assessment.at["alrosa", "risk"] == "blocked"
     assert "2022-04-07" in organisations.set_index("org_id").at["alrosa", "us_sanctions"]
+
+
+def test_sites_map_names_the_crowded_cities_and_keeps_every_site() -> None:
+    from mineral_report.charts.companies import REGION, site_labels, sites_map
+    from mineral_report.charts.maps import light_world
+    from mineral_report.data import load_boundaries
+
+    sites = report.load("sites", vintage="2026-11-22")
+    labels = site_labels(sites).set_index("label")
+    assert "Moscow (7 sites)" in labels.index
+    assert set(labels[labels["kind"] == "site"].index) >= {"Olimpiada gold deposit/mine"}
+    spec = sites_map(light_world(load_boundaries()), sites, report.load("organisations")).to_dict()
+    inset_points = next(layer for layer in spec["vconcat"][1]["layer"] if layer["mark"]["type"] == "point")
+    drawn = spec["datasets"][inset_points["data"]["name"]]
+    assert {(p["lat"], p["lon"]) for p in drawn} == set(zip(sites["lat"], sites["lon"]))
+    outside = ~sites["lon"].between(REGION["west"], REGION["east"])
+    assert outside.sum() == 2  # London and Catamarca: shown on the world inset only
