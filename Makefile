@@ -25,7 +25,7 @@ validate: $(STAMP)
 ## book: install, validate the data, execute every chapter, build the HTML site and its PDF.
 book: validate chromium
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	$(BIN)/python -m mineral_report.book.pdf --site $(SITE) --toc _toc.yml
+	$(BIN)/python -m mineral_report.book.pdf --site $(SITE) --toc _toc.yml --citation CITATION.cff --manifest data/datapackage.json
 	@echo "The book is in $(SITE): open $(abspath $(SITE))/index.html"
 
 ## chromium: the real-browser tests need Debian's chromium.
