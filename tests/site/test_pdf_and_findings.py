@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 import mineral_report as report
-from mineral_report.book.page_figures import chart_specs
+from mineral_report.book.page_figures import built_chart_specs
 from mineral_report.book.pdf import PDF_NAME, book_order
 from mineral_report.reserves import concentration_table, revisions
 from mineral_report.trade import latest_final_year, partner_table
@@ -33,7 +33,7 @@ def _plain(text: str) -> str:
 def _chart_titles() -> list[str]:
     titles = []
     for page in book_order(REPO / "_toc.yml"):
-        for spec in chart_specs((SITE / page).read_text(encoding="utf-8")):
+        for spec in built_chart_specs(SITE / page):
             title = spec["title"]
             titles.append(title["text"] if isinstance(title, dict) else title)
     return titles

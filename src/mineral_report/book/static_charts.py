@@ -36,7 +36,9 @@ SUBTITLE_LINE_CHARS = 50
 _LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
 MEASURED_FONT = "'DejaVu Sans'"
 # Several legends below a narrow plot are stacked, not set side by side.
-_NARROW_LEGEND = {"orient": "bottom", "symbolDirection": "vertical", "gradientDirection": "horizontal",
+WRAP_LABEL_CHARS = 22
+LABEL_LINE_PX = 13
+_NARROW_LEGEND = {"orient": "bottom",
                   "gradientLength": 240, "labelLimit": 300, "titleLimit": 300,
                   "layout": {"bottom": {"direction": "vertical", "anchor": "start"}}}
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
@@ -84,11 +86,30 @@ def _narrow_title(title: Any) -> Any:
     return _wrapped(title, TITLE_LINE_CHARS)
 
 
-def _legends_below(node: Any) -> None:
-    """Every explicit legend of a spec tree moved below its plot, one entry per row."""
+def _wrap_expression(chars: int) -> str:
+    """A Vega expression splitting a label into lines of about ``chars`` characters, at spaces."""
+    return f"split(trim(replace(datum.label, regexp('(.{{1,{chars}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+
+
+def _room_for_lines(node: dict[str, Any], field: Any, datasets: dict[str, Any]) -> None:
+    """A taller band for each category when its wrapped label takes several lines."""
+    labels = [str(r[field]) for rows in datasets.values() for r in rows
+              if isinstance(r, dict) and isinstance(field, str) and isinstance(r.get(field), str)]
+    lines = max((len(textwrap.wrap(label, WRAP_LABEL_CHARS)) for label in labels), default=1)
+    needed = LABEL_LINE_PX * lines + 6
+    height = node.get("height")
+    if isinstance(height, dict) and isinstance(height.get("step"), (int, float)) and height["step"] < needed:
+        node["height"] = {**height, "step": needed}
+    elif isinstance(height, (int, float)) and labels and height < needed * len(set(labels)):
+        node["height"] = needed * len(set(labels))
+
+
+def _narrow_encodings(node: Any, datasets: dict[str, Any]) -> None:
+    """Every legend of a spec tree moved below its plot (symbol lists one entry per row, colour
+    ramps lying flat), and long category labels on the y axis wrapped rather than cut."""
     if isinstance(node, list):
         for item in node:
-            _legends_below(item)
+            _narrow_encodings(item, datasets)
         return
     if not isinstance(node, dict):
         return
@@ -96,13 +117,21 @@ def _legends_below(node: Any) -> None:
     if isinstance(encoding, dict):
         for channel in _LEGEND_CHANNELS:
             definition = encoding.get(channel)
-            if isinstance(definition, dict) and isinstance(definition.get("legend"), dict):
-                legend = definition["legend"]
-                for key in ("orient", "direction", "columns", "legendX", "legendY"):
-                    legend.pop(key, None)
+            if not isinstance(definition, dict) or "legend" in definition and definition["legend"] is None:
+                continue
+            legend = definition.setdefault("legend", {})
+            for key in ("orient", "direction", "columns", "legendX", "legendY"):
+                legend.pop(key, None)
+            ramp = definition.get("type") == "quantitative" and channel in ("color", "fill", "stroke", "opacity")
+            legend["direction"] = "horizontal" if ramp else "vertical"
+        axis_of = encoding.get("y")
+        if isinstance(axis_of, dict) and axis_of.get("type") in ("nominal", "ordinal") and axis_of.get("axis", {}) is not None:
+            axis = axis_of.setdefault("axis", {})
+            axis.setdefault("labelExpr", _wrap_expression(WRAP_LABEL_CHARS))
+            _room_for_lines(node, axis_of.get("field"), datasets)
     for key in ("layer", "vconcat", "hconcat", "concat", "spec"):
         if key in node:
-            _legends_below(node[key])
+            _narrow_encodings(node[key], datasets)
 
 
 def _set_width(node: dict[str, Any], width: int) -> None:
@@ -147,7 +176,7 @@ def narrow_spec(spec: dict[str, Any], plot_width: int) -> dict[str, Any]:
     _set_width(narrow, plot_width)
     if "title" in narrow:
         narrow["title"] = _narrow_title(narrow["title"])
-    _legends_below(narrow)
+    _narrow_encodings(narrow, narrow.get("datasets", {}))
     config = narrow["config"]
     config["legend"] = {**config.get("legend", {}), **_NARROW_LEGEND}
     return narrow
