@@ -178,6 +178,9 @@ html, body { background: #fff !important; }
 body { font-size: 10.5pt; }
 .bd-article { max-width: none !important; padding: 0 !important; }
 .pdf-chapter { break-before: page; }
+/* The theme hides an article's first heading in print (it prints the page title apart); here
+   every chapter starts with its own heading. */
+.bd-main .bd-content .bd-article .pdf-chapter h1:first-of-type { display: block; }
 h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }
 h1 { font-size: 1.7rem; } h2 { font-size: 1.3rem; } h3 { font-size: 1.1rem; }
 /* A chart or a short box is kept whole; a table may run on to the next page, row by row (kept
@@ -303,13 +306,32 @@ def _print(browser: Any, url: str, target: Path, *, numbered: bool, running_head
     context.close()
 
 
-def destination_pages(pdf: Path) -> dict[str, int]:
-    """The page number (1 = first page of this PDF) of every named destination."""
+def destinations(pdf: Path) -> dict[str, tuple[int, float]]:
+    """Page number (1 = first page of this PDF) and height on the page of every named destination."""
     reader = PdfReader(pdf)
     return {
-        name.lstrip("/"): reader.get_destination_page_number(dest) + 1
+        name.lstrip("/"): (reader.get_destination_page_number(dest) + 1, float(dest.get("/Top") or 0))
         for name, dest in reader.named_destinations.items()
     }
+
+
+def add_bookmarks(writer: PdfWriter, headings: list[Heading], found: dict[str, tuple[int, float]], offset: int) -> None:
+    """Bookmarks for every chapter, with its sections under it, titled exactly as the headings.
+
+    Chromium's own bookmarks run the words of a heading that wraps together ("rareearths"), so
+    they are replaced. ``offset`` is the number of pages put before the printed book.
+    """
+    from pypdf.generic import Fit
+
+    if "/Outlines" in writer.root_object:
+        del writer.root_object["/Outlines"]
+    chapter = None
+    for heading in headings:
+        page, top = found[heading.anchor]
+        item = writer.add_outline_item(heading.title, page - 1 + offset, parent=None if heading.level == 1 else chapter,
+                                       fit=Fit.xyz(left=0, top=top))
+        if heading.level == 1:
+            chapter = item
 
 
 def check_links(pdf: Path) -> list[str]:
@@ -345,14 +367,15 @@ def build_pdf(site: Path, pages: list[str], target: Path, *, citation: Path, man
                 document, headings = print_document(site, pages, site_url, numbers)
                 book_file.write_text(document, encoding="utf-8")
                 _print(browser, f"{url}/{PRINT_NAME}", work / "book.pdf", numbered=True, running_head=running_head)
-                found = destination_pages(work / "book.pdf")
-                numbers = {h.anchor: found[h.anchor] for h in headings if h.anchor in found}
+                found = destinations(work / "book.pdf")
+                numbers = {h.anchor: found[h.anchor][0] for h in headings if h.anchor in found}
             browser.close()
         missing = [h.title for h in headings if h.anchor not in numbers]
         if missing:
             raise RuntimeError(f"the PDF has no page for these headings of the contents: {missing}")
         writer = PdfWriter(clone_from=work / "book.pdf")
         writer.insert_page(PdfReader(work / "cover.pdf").pages[0], 0)
+        add_bookmarks(writer, headings, found, offset=1)
         writer.add_metadata({"/Title": info.title, "/Author": "; ".join(info.authors),
                              "/Subject": f"Version {info.version}, released {info.released}"})
         writer.page_mode = "/UseOutlines"
