@@ -210,7 +210,10 @@ class ChartDrawer:
             return cached.read_text(encoding="utf-8")
         import vl_convert
 
-        svg = _compact(vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()))
+        try:
+            svg = _compact(vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()))
+        except ValueError as error:
+            raise ValueError(f"the chart {title_text(spec)!r} could not be drawn: {error}") from None
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{digest[:6]}.tmp")
         partial.write_text(svg, encoding="utf-8")

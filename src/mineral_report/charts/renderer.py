@@ -64,7 +64,23 @@ def render_chart_html(spec: dict[str, Any]) -> str:
     )
 
 
+def without_line_separators(value: Any) -> Any:
+    """The spec with U+2028/U+2029 in its text turned into spaces.
+
+    Vega-Lite writes tooltip titles into the expressions it generates, and Vega's expression
+    parser reads those characters as line ends: the chart would fail to draw.
+    """
+    if isinstance(value, str):
+        return value.replace("\u2028", " ").replace("\u2029", " ")
+    if isinstance(value, list):
+        return [without_line_separators(item) for item in value]
+    if isinstance(value, dict):
+        return {without_line_separators(k): without_line_separators(v) for k, v in value.items()}
+    return value
+
+
 def _render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    spec = without_line_separators(spec)
     return {"text/html": render_chart_html(spec), CHART_MIMETYPE: spec}
 
 
