@@ -35,9 +35,9 @@ from typing import Any
 
 from mineral_report.charts.renderer import chart_id
 from mineral_report.data.manifest import MANIFEST_NAME, read_manifest, sha256_of
-from mineral_report.page_figures import is_geometry, spec_texts
-from mineral_report.pdf import CHART_TIMEOUT_MS, CHROMIUM, CHROMIUM_FLAGS, book_order, serve
-from mineral_report.sphinx import BUNDLE_NAME
+from mineral_report.book.page_figures import is_geometry, spec_texts
+from mineral_report.book.pdf import CHART_TIMEOUT_MS, CHROMIUM, CHROMIUM_FLAGS, book_order, serve
+from mineral_report.book.sphinx import BUNDLE_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = REPO / ".venv" / "bin"

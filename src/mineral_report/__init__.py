@@ -1,7 +1,7 @@
 """Data, metrics and charts behind the report on India–Russia cooperation in critical minerals.
 
 Chapters import from here; nothing in a chapter reads a file directly. The data functions are
-imported on first use, so that the book's Sphinx extension (``mineral_report.sphinx``) starts
+imported on first use, so that the book's Sphinx extension (``mineral_report.book.sphinx``) starts
 without loading pandas and geopandas.
 """
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mineral_report.pdf import CHROMIUM, CHROMIUM_FLAGS, serve
+from mineral_report.book.pdf import CHROMIUM, CHROMIUM_FLAGS, serve
 
 from ..conftest import SITE
 

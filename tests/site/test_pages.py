@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from mineral_report.pdf import SIDE_MARGIN_MM
+from mineral_report.book.pdf import SIDE_MARGIN_MM
 
 from .conftest import CHART_TIMEOUT_MS, chart_pages, site_pages, wait_for_charts
 

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from mineral_report.data.manifest import DATA_DIR_ENV
-from mineral_report.launch import BRANCH_ENV, REPOSITORY_ENV
+from mineral_report.book.launch import BRANCH_ENV, REPOSITORY_ENV
 
 from ..conftest import DATA, REPO, SITE
 from .test_accessibility import AXE, BLOCKING
@@ -115,7 +115,7 @@ def test_launch_buttons_open_the_chapter_on_binder_and_colab(launch_book: Path) 
 
 @pytest.mark.browser
 def test_launch_buttons_pass_the_accessibility_check(launch_book: Path, browser) -> None:
-    from mineral_report.pdf import serve
+    from mineral_report.book.pdf import serve
 
     with serve(launch_book) as url:
         page = browser.new_page()

@@ -22,7 +22,7 @@ from benchmarks.run import (
     write_scaled_dataset,
 )
 from mineral_report.charts.renderer import chart_id, render_chart_html
-from mineral_report.page_figures import spec_texts
+from mineral_report.book.page_figures import spec_texts
 from mineral_report.data.manifest import read_manifest
 from mineral_report.data.validate import read_resource, validate_all
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mineral_report.launch import (
+from mineral_report.book.launch import (
     BRANCH_ENV,
     REPOSITORY_ENV,
     PublicRepository,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import TypeVar
-
-import textwrap
 
 import altair as alt
 import pandas as pd
@@ -37,21 +36,27 @@ def source_of(*frames: pd.DataFrame) -> Citation:
 
 
 def finish(
-    chart: ChartT, *, title: str, subtitle: str | list[str], description: str, source: Citation
+    chart: ChartT, *, title: str, subtitle: str | list[str], description: str, source: Citation,
+    interaction: str | None = None,
 ) -> ChartT:
     """Give a chart what every chart in the book must have.
 
     ``subtitle`` states the units (a list gives one line each); ``description`` is read by screen readers in place of the
     picture; ``source`` is printed under the chart by the renderer, and the book writes it,
-    with the licence, at the head of the chart's downloadable data.
+    with the licence, at the head of the chart's downloadable data. ``interaction`` tells a
+    reader what the interactive chart does ("Click a category…"): the web page prints it under
+    the chart, the PDF leaves it out (paper cannot be clicked).
     """
     lines = [subtitle] if isinstance(subtitle, str) else subtitle
+    usermeta = {"source": source.source, "licence": source.licence}
+    if interaction:
+        usermeta["interaction"] = interaction
     # Titles are never cut and never widen the chart: long ones are set on several lines.
     return chart.properties(
         title=alt.Title(textwrap.wrap(title, TITLE_WIDTH),
                         subtitle=[part for line in lines for part in textwrap.wrap(line, SUBTITLE_WIDTH)]),
         description=description,
-        usermeta={"source": source.source, "licence": source.licence},
+        usermeta=usermeta,
     )
 
 

@@ -53,7 +53,7 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("day:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("category:N", title=None, sort=categories),
-            color=alt.Color("category:N", title="Category (click to filter)",
+            color=alt.Color("category:N", title="Category",
                             scale=alt.Scale(domain=categories, range=list(CATEGORY_COLOURS.values())),
                             legend=alt.Legend(orient="bottom", columns=2)),
             # Stacked, so both legends fit beside each other within the text column.
@@ -71,8 +71,8 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
     return finish(
         chart,
         title=f"{signed} of {len(events)} events reached a signed or working outcome; the rest were announced, stalled or unknown",
-        subtitle=[f"{len(events)} dated events, {first}–{last}; triangles mark unconfirmed reports.",
-                  "Click a category in the legend to filter; click a point to open its source."],
+        subtitle=f"{len(events)} dated events, {first}–{last}; triangles mark unconfirmed reports.",
+        interaction="Click a category in the legend to filter; click a point to open its source.",
         description=(
             f"Timeline of {len(events)} events from {first} to {last}, one row per category: diplomacy, "
             "agreements, company deals, research cooperation, Indian policy, Chinese export controls and "
