@@ -78,14 +78,16 @@ def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.Da
         )
 
     labels = site_labels(rows[_in_region(rows)])
+    middle = (REGION["west"] + REGION["east"]) / 2
 
-    def names(kind: str, align: str, dx: int) -> alt.Chart:
-        # City names sit to the left of their crowd of points, site names to the right of theirs.
-        return alt.Chart(labels[labels["kind"] == kind][["label", "lat", "lon"]]).mark_text(
-            align=align, dx=dx, dy=-7, fontSize=11, fontWeight=500, clip=True
+    def names(east_side: bool) -> alt.Chart:
+        # A name runs towards the middle of the map, so it never runs off either edge.
+        side = labels[(labels["lon"] >= middle) == east_side][["label", "lat", "lon"]]
+        return alt.Chart(side).mark_text(
+            align="right" if east_side else "left", dx=-9 if east_side else 9, dy=-7, fontSize=11, fontWeight=500
         ).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
 
-    region = alt.layer(base, marks(points[_in_region(points)], 110), names("city", "right", -9), names("site", "left", 8)).project(
+    region = alt.layer(base, marks(points[_in_region(points)], 110), names(False), names(True)).project(
         "equalEarth", fit=_region_feature()
     ).properties(width=560, height=380)
     outside = int((~_in_region(rows)).sum())
