@@ -10,7 +10,7 @@ CHAPTERS := chapters
 
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: book test validate execute chromium clean freeze
+.PHONY: book test validate execute chromium fonts clean freeze
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,9 @@ validate: $(STAMP)
 	$(BIN)/mineral-report validate
 
 ## book: install, validate the data, execute every chapter, build the HTML site and its PDF.
-book: validate chromium
+book: validate chromium fonts
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	$(BIN)/python -m mineral_report.book.pdf --site $(SITE) --toc _toc.yml
+	$(BIN)/python -m mineral_report.book.pdf --site $(SITE) --toc _toc.yml --citation CITATION.cff --manifest data/datapackage.json
 	@echo "The book is in $(SITE): open $(abspath $(SITE))/index.html"
 
 ## chromium: the real-browser tests need Debian's chromium.
@@ -35,6 +35,17 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else \
 	    echo "Debian's chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+## fonts: the PDF prints Chinese titles in the references (Debian's Noto CJK); DejaVu, which
+## comes with chromium, covers Latin and Cyrillic.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core; \
+	  else \
+	    echo "The PDF needs Debian's CJK fonts: sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
 	  fi; \
 	fi
 

@@ -1,4 +1,4 @@
-"""The organisations registry: sites checked against borders, a network layout, sanctions."""
+"""The organisations registry: sites checked against borders, who is linked to whom, sanctions."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from mineral_report.findings import readable
 BORDER_TOLERANCE_DEG = 0.5
 IDENTITY_FIELDS = {"org_id", "name", "country_iso3", "source_urls", "field_sources"}
 ABSENCE_PREFIX = "none found as of"
-COUNTRY_SIDES = {"RUS": -1.0, "IND": 1.0}
+COUNTRY_NAMES = {"RUS": "Russia", "IND": "India", "ARG": "Argentina"}
 
 
 def unsourced_fields(organisations: pd.DataFrame) -> list[tuple[str, str]]:
@@ -48,26 +48,14 @@ def sites_outside_country(sites: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> 
     return sites.loc[outside & sites["outside_boundary_reason"].isna()]
 
 
-def network_layout(organisations: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Positions for a two-sided network: Russian bodies on the left, Indian on the right.
-
-    Only organisations with at least one link are placed. Each side is a vertical column
-    ordered by name, others sit in the middle; the layout is deterministic.
-    """
-    linked = set(links["source_org"]) | set(links["target_org"])
-    nodes = organisations[organisations["org_id"].isin(linked)][["org_id", "name", "country_iso3", "org_type"]].copy()
-    nodes["x"] = nodes["country_iso3"].map(COUNTRY_SIDES).fillna(0.0)
-    nodes = nodes.sort_values(["x", "name"]).reset_index(drop=True)
-    nodes["y"] = nodes.groupby("x").cumcount().astype(float)
-    nodes["y"] = nodes["y"] - nodes.groupby("x")["y"].transform("max") / 2
-    position = nodes.set_index("org_id")[["x", "y"]]
-    edges = links.assign(
-        x=links["source_org"].map(position["x"]), y=links["source_org"].map(position["y"]),
-        x2=links["target_org"].map(position["x"]), y2=links["target_org"].map(position["y"]),
-        source_name=links["source_org"].map(nodes.set_index("org_id")["name"]),
-        target_name=links["target_org"].map(nodes.set_index("org_id")["name"]),
-    )
-    return nodes, edges
+def who_with_whom(organisations: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """Every link between two organisations, by name and country, newest first; undated last."""
+    named = organisations.set_index("org_id")
+    country = named["country_iso3"].map(COUNTRY_NAMES).fillna(named["country_iso3"])
+    label = named["name"] + " (" + country + ")"
+    table = links.assign(source_org=links["source_org"].map(label), target_org=links["target_org"].map(label))
+    table = table.sort_values("date", ascending=False, na_position="last")
+    return table[["date", "source_org", "target_org", "link_type", "status", "summary"]].reset_index(drop=True)
 
 
 def sanctions_overview(organisations: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFrame:

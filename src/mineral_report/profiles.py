@@ -357,14 +357,13 @@ COLUMN_TITLES = {
 def _display_part(data: ProfileData, attribute: str, caption: str, empty: str) -> None:
     from IPython.display import Markdown, display
 
-    from mineral_report.tables import FilterableTable
+    from mineral_report.tables import report_table
 
     frame: pd.DataFrame = getattr(data, attribute)
     if frame.empty:
         display(Markdown(f"**{caption}.** {empty}"))
         return
-    shown = frame.rename(columns=COLUMN_TITLES)
-    display(FilterableTable(shown, filters=[], caption=f"{data.mineral.name}: {caption.lower()}"))
+    display(report_table(frame, f"{data.mineral.name}: {caption.lower()}", titles=COLUMN_TITLES))
 
 
 def show(profile_id: str) -> None:

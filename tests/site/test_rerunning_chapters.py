@@ -79,7 +79,7 @@ def test_without_the_data_folder_a_downloaded_notebook_says_what_to_set(
 def launch_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A one-chapter book built with the report's configuration and a known repository."""
     book = tmp_path_factory.mktemp("launch-book")
-    for name in ("_config.yml", "references.bib"):
+    for name in ("_config.yml", "references.bib", "CITATION.cff"):
         shutil.copy(REPO / name, book / name)
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: index\nchapters:\n  - file: chapters/sample\n", encoding="utf-8"

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from mineral_report.book.page_figures import chart_specs, is_geometry
+from mineral_report.book.page_figures import built_chart_specs, is_geometry
 
 from ..conftest import SITE
 from .conftest import chart_pages, site_pages
@@ -69,7 +69,7 @@ def _parse(page: Path) -> _Collector:
 
 
 def _specs(page: Path) -> list[dict]:
-    return chart_specs(page.read_text(encoding="utf-8"))
+    return built_chart_specs(page)
 
 
 PAGES = site_pages()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import mineral_report as report
-from mineral_report.companies import network_layout, sites_outside_country, unsourced_fields
+from mineral_report.companies import sites_outside_country, unsourced_fields, who_with_whom
 from mineral_report.data import load_boundaries
 
 
@@ -44,11 +44,16 @@ def test_links_and_sites_refer_to_registered_organisations(organisations) -> Non
     assert set(sites["org_id"].dropna()) <= known
 
 
-def test_network_layout_puts_russia_left_and_india_right(organisations) -> None:
-    nodes, edges = network_layout(organisations, report.load("org-links"))
-    side = nodes.set_index("org_id")["x"]
-    assert side["rosatom"] == -1 and side["irel"] == 1
-    assert edges[["x", "y", "x2", "y2"]].notna().all().all()
+def test_links_name_both_sides_and_their_countries(organisations) -> None:
+    links = report.load("org-links")
+    table = who_with_whom(organisations, links)
+    assert len(table) == len(links)
+    first = links.set_index("link_id").loc["L01"]
+    row = table[(table["date"] == first["date"]) & (table["link_type"] == "stake")].iloc[0]
+    assert row["source_org"].endswith("(Russia)")
+    assert row["target_org"].endswith("(India)")
+    assert not table["source_org"].isin(organisations["org_id"]).any()
+    assert table["date"].isna().sum() == links["date"].isna().sum() and table["date"].iloc[-1:].isna().all()
 
 
 def test_sanctions_assessment_covers_the_russian_partners(organisations) -> None:
@@ -57,3 +62,20 @@ def test_sanctions_assessment_covers_the_russian_partners(organisations) -> None
     assert set(assessment.index) == russian
     assert assessment.at["alrosa", "risk"] == "blocked"
     assert "2022-04-07" in organisations.set_index("org_id").at["alrosa", "us_sanctions"]
+
+
+def test_sites_map_names_the_crowded_cities_and_keeps_every_site() -> None:
+    from mineral_report.charts.companies import REGION, site_labels, sites_map
+    from mineral_report.charts.maps import light_world
+    from mineral_report.data import load_boundaries
+
+    sites = report.load("sites", vintage="2026-11-22")
+    labels = site_labels(sites).set_index("label")
+    assert "Moscow (7 sites)" in labels.index
+    assert set(labels[labels["kind"] == "site"].index) >= {"Olimpiada gold deposit/mine"}
+    spec = sites_map(light_world(load_boundaries()), sites, report.load("organisations")).to_dict()
+    inset_points = next(layer for layer in spec["vconcat"][1]["layer"] if layer["mark"]["type"] == "point")
+    drawn = spec["datasets"][inset_points["data"]["name"]]
+    assert {(p["lat"], p["lon"]) for p in drawn} == set(zip(sites["lat"], sites["lon"]))
+    outside = ~sites["lon"].between(REGION["west"], REGION["east"])
+    assert outside.sum() == 2  # London and Catamarca: shown on the world inset only

@@ -8,7 +8,7 @@ import pytest
 import mineral_report as report
 from mineral_report.reserves import concentration_table
 from mineral_report.supply_chain import china_mining_and_refining
-from mineral_report.tables import FilterableTable
+from mineral_report.tables import report_table
 from mineral_report.trade import stockpile_need
 
 from .test_reserves import shipped_editions
@@ -33,7 +33,7 @@ def test_mining_and_refining_come_from_their_own_sources() -> None:
 
 def test_filterable_table_is_deterministic_and_escapes_text() -> None:
     frame = pd.DataFrame({"verdict": ["consistent", "inconsistent"], "claim": ["a < b", "c & d"]})
-    first = FilterableTable(frame, ["verdict"], "Claims")._repr_html_()
-    assert first == FilterableTable(frame, ["verdict"], "Claims")._repr_html_()
+    first = report_table(frame, "Claims", filters=["verdict"])._repr_html_()
+    assert first == report_table(frame, "Claims", filters=["verdict"])._repr_html_()
     assert "a &lt; b" in first and "c &amp; d" in first
     assert first.count("<option") == 3  # "all" and the two verdicts

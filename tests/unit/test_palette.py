@@ -30,3 +30,11 @@ def test_charts_carry_their_own_light_background_for_dark_mode() -> None:
     enable_report_theme()
     spec = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
     assert spec["config"]["background"] == BACKGROUND == "#FFFFFF"
+
+
+@pytest.mark.parametrize("condition", list(SIMULATIONS))
+def test_india_and_china_never_look_alike(condition: str) -> None:
+    """India and China sit side by side in most charts: their colours must differ clearly."""
+    pair = {name: COUNTRY_COLOURS[name] for name in ("India", "China")}
+    difference, _ = smallest_difference(pair, condition)
+    assert difference >= 2 * MIN_DIFFERENCE, f"India and China too close under {condition}: ΔE {difference:.1f}"

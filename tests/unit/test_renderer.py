@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import altair as alt
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from mineral_report.charts.layout import Citation, finish
-from mineral_report.charts.renderer import CHART_MIMETYPE, ChartMetadataError, render_chart_html
+from mineral_report.charts.renderer import CHART_MIMETYPE, ChartMetadataError, render_chart_html, spec_json
 from mineral_report.notebook import setup
 from mineral_report.book.page_figures import add_chart_extras, chart_tables
 
@@ -59,3 +60,24 @@ def test_map_geometry_is_not_offered_as_a_table() -> None:
     spec = {"datasets": {"a": [{"type": "Feature", "geometry": {}, "iso3": "IND", "name": "India"}],
                          "b": [{"type": "Feature", "geometry": {}, "iso3": "IND", "value": 3}]}}
     assert chart_tables(spec) == [[{"iso3": "IND", "value": 3}]]
+
+
+HOSTILE = "</script><!--<script>]]>\u2028\u2029 & >"
+
+
+def test_spec_json_can_end_or_open_nothing_in_a_page() -> None:
+    spec = {"title": HOSTILE, "description": HOSTILE, "usermeta": {"source": HOSTILE}}
+    text = spec_json(spec)
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == spec
+    html = render_chart_html(spec)
+    # The only script element is the inert spec, and it ends where the renderer ends it.
+    assert html.count("<script") == 1 and html.count("</script>") == 1
+    assert "&lt;/script&gt;&lt;!--" in html  # the caption shows the source as text
+
+
+def test_line_separators_become_spaces_before_vega_lite_sees_them() -> None:
+    spec = _chart([1]).properties(title="a\u2028b").to_dict()
+    bundle = _chart([1]).properties(title="a\u2028b")._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data[CHART_MIMETYPE]["title"] == "a b" and spec["title"] == "a\u2028b"

@@ -1,10 +1,13 @@
-"""What the built book adds under every chart: its data as CSV, a data table, links to its code.
+"""What the built book adds to every chart: its SVG, its data as CSV, a data table, links to its code.
 
-The chart renderer writes each chart's Vega-Lite spec into the page. When Sphinx writes a page,
-:func:`add_chart_extras` reads those specs back, writes every table of chart data to
-``_static/chart-data/<chart-id>[-n].csv`` (headed by the chart's source and licence), and
-inserts, directly under the chart, the download links, a link to the code cell that drew it
-and a collapsible data table for readers who cannot see the chart.
+The chart renderer writes each chart's Vega-Lite spec into the notebook output as inert JSON.
+When Sphinx writes a page, :func:`add_chart_extras` reads those specs back, fills each chart
+container with its SVG variants (see :mod:`mineral_report.book.static_charts`), moves the spec
+out of the page to ``_static/chart-specs/<chart-id>.json`` (fetched only when the chart turns
+interactive; the container's ``data-spec`` names it), writes every table of chart data to
+``_static/chart-data/<chapter>--<chart title>[-n].csv`` (headed by the chart's source and
+licence), and inserts, directly under the chart, the download links, a link to the code cell
+that drew it and a collapsible data table for readers who cannot see the chart.
 """
 
 from __future__ import annotations
@@ -18,15 +21,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# The one global the offline Vega bundle defines, and the chart renderer's scripts call.
-EMBED_GLOBAL = "reportCharts"
 CHART_DATA_DIR = "chart-data"
+CHART_SPEC_DIR = "chart-specs"
 MAX_TABLE_ROWS = 400
-_CELL = re.compile(r'<div class="cell docutils container">')
-_SPEC = re.compile(r"\}\)\((\{.*?\})\);</script>", re.DOTALL)
+SLUG_CHARS = 60
+# A code cell's classes include its tags (the book folds every cell's code: ``tag_hide-input``).
+_CELL = re.compile(r'<div class="(cell(?: [^"]*)? docutils container)">')
+_SPEC = re.compile(r'<script type="application/json" class="chart-spec">(.*?)</script>', re.DOTALL)
 _FIGURE = re.compile(
-    r'(<figure class="report-figure"><div class="report-chart" id="(?P<id>chart-[0-9a-f]+)".*?</figcaption>)'
-    r'(?P<rest></figure>\s*<script type="text/javascript">\(function \(spec\) \{.*?\}\)\((?P<spec>.*?)\);</script>)',
+    r'<figure class="report-figure"><div class="report-chart" id="(?P<id>chart-[0-9a-f]+)"></div>'
+    r'<script type="application/json" class="chart-spec">(?P<spec>.*?)</script>'
+    r'(?P<caption><figcaption class="chart-source">.*?</figcaption>)</figure>',
     re.DOTALL,
 )
 
@@ -36,14 +41,28 @@ GEOMETRY_KEYS = {"geometry", "type"}
 BASE_LAYER_KEYS = {"iso3", "name", "id"}
 
 
+_BUILT_SPEC = re.compile(r'<div class="report-chart" id="chart-[0-9a-f]+" data-spec="([^"]+)">')
+
+
 def spec_texts(page_html: str) -> list[str]:
-    """The spec JSON of every chart in a built page, as the renderer wrote it."""
+    """The spec JSON of every chart in a notebook's HTML output, as the renderer wrote it."""
     return _SPEC.findall(page_html)
 
 
 def chart_specs(page_html: str) -> list[dict[str, Any]]:
-    """The Vega-Lite spec of every chart in a built page."""
-    return [json.loads(text.replace("<\\/", "</")) for text in spec_texts(page_html)]
+    """The Vega-Lite spec of every chart in a notebook's HTML output."""
+    return [json.loads(text) for text in spec_texts(page_html)]
+
+
+def built_spec_texts(page: Path) -> list[str]:
+    """The spec JSON of every chart of a page of the built site, in page order."""
+    text = page.read_text(encoding="utf-8")
+    return [(page.parent / html.unescape(ref)).read_text(encoding="utf-8") for ref in _BUILT_SPEC.findall(text)]
+
+
+def built_chart_specs(page: Path) -> list[dict[str, Any]]:
+    """The Vega-Lite spec of every chart of a page of the built site, in page order."""
+    return [json.loads(text) for text in built_spec_texts(page)]
 
 
 def is_geometry(records: list[dict[str, Any]]) -> bool:
@@ -76,6 +95,7 @@ def csv_text(records: list[dict[str, Any]], spec: dict[str, Any]) -> str:
     usermeta = spec.get("usermeta", {})
     title = spec.get("title", {})
     title_text = title.get("text", "") if isinstance(title, dict) else str(title)
+    title_text = " ".join(title_text) if isinstance(title_text, list) else title_text
     buffer = io.StringIO()
     buffer.write(f"# Chart: {title_text}\n")
     buffer.write(f"# Source: {usermeta.get('source', '')}\n")
@@ -97,21 +117,64 @@ def _table_html(records: list[dict[str, Any]]) -> str:
     return f'<div class="chart-table-scroll"><table class="chart-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}'
 
 
-def add_chart_extras(body: str, outdir: Path, pathto: Callable[..., str], notebook_link: str | None) -> str:
-    """Rewrite one page's body: anchor code cells, and add links and a data table under each chart."""
+def slug(text: str, limit: int = SLUG_CHARS) -> str:
+    """Lower-case words joined by hyphens, cut at a word boundary: a readable file name."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or "chart"
+
+
+def chart_title(spec: dict[str, Any]) -> str:
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return " ".join(title) if isinstance(title, list) else str(title)
+
+
+def add_chart_extras(
+    body: str,
+    outdir: Path,
+    pathto: Callable[..., str],
+    notebook_link: str | None,
+    page_name: str = "page",
+    draw: Callable[[dict[str, Any], str], str] | None = None,
+) -> str:
+    """Rewrite one page's body: anchor code cells; draw each chart and add links and a data table.
+
+    ``draw(spec, chart_id)`` returns the chart's static SVG markup; without it the container
+    stays empty (the interactive upgrade alone draws the chart).
+    """
     counter = iter(range(1, 10_000))
-    body = _CELL.sub(lambda _: f'<div class="cell docutils container" id="cell-{next(counter)}">', body)
+    body = _CELL.sub(lambda cell: f'<div class="{cell.group(1)}" id="cell-{next(counter)}">', body)
     target = outdir / "_static" / CHART_DATA_DIR
     target.mkdir(parents=True, exist_ok=True)
+    spec_dir = outdir / "_static" / CHART_SPEC_DIR
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    chapter = slug(page_name.rsplit("/", 1)[-1])
+    used: set[str] = set()
+
+    def file_name(spec: dict[str, Any], number: int) -> str:
+        stem = f"{chapter}--{slug(chart_title(spec))}" + ("" if number == 1 else f"-data-{number}")
+        name, count = stem, 1
+        while name in used:
+            count += 1
+            name = f"{stem}-{count}"
+        used.add(name)
+        return f"{name}.csv"
 
     def extras(match: re.Match[str]) -> str:
         chart_id = match.group("id")
-        spec = json.loads(match.group("spec").replace("<\\/", "</"))
+        spec = json.loads(match.group("spec"))
         cell_ids = re.findall(r'id="(cell-\d+)"', body[: match.start()])
         tables = chart_tables(spec)
         links = []
         for number, records in enumerate(tables, start=1):
-            name = f"{chart_id}.csv" if number == 1 else f"{chart_id}-{number}.csv"
+            name = file_name(spec, number)
             (target / name).write_text(csv_text(records, spec), encoding="utf-8")
             label = "Download the data (CSV)" if number == 1 else f"Download data table {number} (CSV)"
             links.append(f'<a href="{pathto(f"_static/{CHART_DATA_DIR}/{name}", 1)}" download>{label}</a>')
@@ -123,6 +186,16 @@ def add_chart_extras(body: str, outdir: Path, pathto: Callable[..., str], notebo
             f'<details class="chart-data-table"><summary>Data table for this chart</summary>{_table_html(tables[0])}</details>'
             if tables else ""
         )
-        return f'{match.group(1)}<p class="chart-links">{" · ".join(links)}</p>{table}{match.group("rest")}'
+        hint = spec.get("usermeta", {}).get("interaction")
+        hint_html = f'<p class="chart-hint web-only">{html.escape(hint)}</p>' if hint else ""
+        drawn = draw(spec, chart_id) if draw is not None else ""
+        (spec_dir / f"{chart_id}.json").write_text(match.group("spec"), encoding="utf-8")
+        spec_link = html.escape(pathto(f"_static/{CHART_SPEC_DIR}/{chart_id}.json", 1))
+        return (
+            f'<figure class="report-figure">'
+            f'<div class="report-chart" id="{chart_id}" data-spec="{spec_link}">{drawn}</div>'
+            f'{hint_html}{match.group("caption")}'
+            f'<p class="chart-links web-only">{" · ".join(links)}</p>{table}</figure>'
+        )
 
     return _FIGURE.sub(extras, body)

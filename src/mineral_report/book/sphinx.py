@@ -1,9 +1,12 @@
-"""Sphinx extension: serve Vega from the book itself and re-run chapters when data change.
+"""Sphinx extension: charts drawn at build time, Vega only where charts are, data dependencies.
 
-* The Vega, Vega-Lite and Vega-Embed JavaScript comes from ``vl_convert``'s offline bundle,
-  wrapped in a function so its top-level names cannot clash with the theme's scripts. It
-  exposes one global, ``reportCharts``, which the chart renderer calls.
-* Every chart gets its data as CSV, a data table and links to its code (see page_figures).
+* Every chart is drawn as SVG into its page when the page is written (static_charts), and gets
+  its data as CSV, a data table and links to its code (page_figures).
+* Pages with charts, and only those, load the small ``report-charts.js``. After the page has
+  painted it loads the Vega, Vega-Lite and Vega-Embed bundle (``vl_convert``'s offline
+  bundle, wrapped in a function so its top-level names cannot clash with the theme's
+  scripts; it exposes one global, ``reportCharts``) and swaps each static chart, as it comes
+  into view, for its interactive version drawn from the same spec and variant.
 * Jupyter Book's Thebe launcher is dropped from pages when live code is off.
 * Binder and Colab buttons point at the public repository, when the build knows it (launch).
 * Jupyter execution caches key on code only. Every notebook is made to depend on the data
@@ -21,26 +24,26 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from mineral_report.book.launch import apply_to_theme, find_public_repository
-from mineral_report.book.page_figures import EMBED_GLOBAL, add_chart_extras
+from mineral_report.book.page_figures import add_chart_extras
+from mineral_report.book.static_charts import ChartDrawer, static_chart_html
 
 BUNDLE_NAME = "report-vega.js"
+LOADER_NAME = "report-charts.js"
 STYLESHEET_NAME = "report.css"
+EMBED_GLOBAL = "reportCharts"
+SVG_CACHE = "chart-svg"
 MANIFEST_RELATIVE = Path("data") / "datapackage.json"
 
 _SNIPPET = f"""
 window.{EMBED_GLOBAL} = {{
-  embed: function (selector, spec) {{
-    return vegaEmbed(selector, spec, {{
+  embed: function (element, spec) {{
+    return vegaEmbed(element, spec, {{
       renderer: "svg",
       actions: {{ export: true, source: false, compiled: false, editor: false }}
     }}).then(function (result) {{
-      var menu = document.querySelector(selector + " details > summary");
+      var menu = element.querySelector("details > summary");
       if (menu) {{ menu.setAttribute("aria-label", "Save this chart as an image"); }}
       return result;
-    }}).catch(function (error) {{
-      var target = document.querySelector(selector);
-      if (target) {{ target.textContent = "This chart could not be drawn: " + error; }}
-      console.error(error);
     }});
   }}
 }};
@@ -77,8 +80,9 @@ def _on_builder_inited(app: Sphinx) -> None:
         return
     static_dir = Path(app.outdir) / "_static"
     write_bundle(static_dir)
-    stylesheet = resources.files("mineral_report.book") / "static" / STYLESHEET_NAME
-    (static_dir / STYLESHEET_NAME).write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
+    for name in (STYLESHEET_NAME, LOADER_NAME):
+        packaged = resources.files("mineral_report.book") / "static" / name
+        (static_dir / name).write_text(packaged.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _on_source_read(app: Sphinx, docname: str, _source: list[str]) -> None:
@@ -111,7 +115,11 @@ def _drop_thebe_assets(
 def _add_chart_extras(
     app: Sphinx, pagename: str, _template: str, context: dict[str, Any], _doctree: Any
 ) -> None:
-    """Under every chart: its data as CSV, a data table, and links to the code that drew it."""
+    """Each chart drawn as SVG, with its data as CSV, a data table and links to its code.
+
+    Only a page with charts gets the chart script, at the end of its body: it loads Vega after
+    the page has painted.
+    """
     body = context.get("body")
     if not body or "report-figure" not in body:
         return
@@ -119,7 +127,13 @@ def _add_chart_extras(
     notebook = None
     if source is not None and str(source).endswith(".ipynb"):
         notebook = context["pathto"](f"_sources/{source}", 1)
-    context["body"] = add_chart_extras(body, Path(app.outdir), context["pathto"], notebook)
+    drawer = ChartDrawer(Path(app.doctreedir) / SVG_CACHE)
+    body = add_chart_extras(
+        body, Path(app.outdir), context["pathto"], notebook, pagename,
+        lambda spec, element: static_chart_html(spec, element, drawer),
+    )
+    loader = context["pathto"](f"_static/{LOADER_NAME}", 1)
+    context["body"] = body + f'<script src="{loader}" defer></script>\n'
 
 
 def _fix_bibliography_roles(
@@ -153,6 +167,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_chart_extras)
     app.connect("html-page-context", _fix_bibliography_roles)
     app.connect("source-read", _on_source_read)
-    app.add_js_file(BUNDLE_NAME)
     app.add_css_file(STYLESHEET_NAME)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,4 +1,4 @@
-"""The sites map and the organisations network."""
+"""The sites map."""
 
 from __future__ import annotations
 
@@ -7,68 +7,102 @@ import geopandas as gpd
 import pandas as pd
 
 from mineral_report.charts.layout import finish, source_of
+from mineral_report.charts.maps import BOUNDARY_NOTE
 from mineral_report.charts.theme import COUNTRY_COLOURS, NO_DATA_COLOUR
 
 
-def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.DataFrame) -> alt.LayerChart:
-    """Every site as a point, coloured by commodity; hollow points are city-level locations."""
-    named = sites.merge(organisations[["org_id", "name"]].rename(columns={"name": "organisation"}), on="org_id", how="left")
-    rows = named.assign(
-        organisation=named["organisation"].fillna("(no registered organisation)"),
-        commodity=named["commodity"].fillna("unspecified"),
-    )[["name", "organisation", "site_type", "commodity", "lat", "lon", "precision"]]
-    base = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="#FFFFFF", strokeWidth=0.4)
-    points = alt.Chart(rows).mark_point(size=70, strokeWidth=2, opacity=0.9).encode(
-        longitude="lon:Q", latitude="lat:Q",
-        color=alt.Color("commodity:N", title="Main commodity", scale=alt.Scale(scheme="tableau20"),
-                        legend=alt.Legend(columns=3)),
-        shape=alt.Shape("site_type:N", title="Site"),
-        fill=alt.condition(alt.datum.precision == "site", alt.Color("commodity:N", legend=None), alt.value("transparent")),
-        tooltip=[alt.Tooltip("name:N", title="Site"), alt.Tooltip("organisation:N", title="Organisation"),
-                 alt.Tooltip("site_type:N", title="Kind"), alt.Tooltip("commodity:N", title="Commodity"),
-                 alt.Tooltip("precision:N", title="Location precision")],
-    )
-    chart = alt.layer(base, points).project("equalEarth", center=[75, 35], scale=210).properties(width=560, height=380)
-    return finish(
-        chart,
-        title="Where the organisations work: headquarters, mines, plants and offices",
-        subtitle=["Filled points: the site's own coordinates; hollow points: the city it is in.",
-                  "Colour: main commodity; shape: kind of site."],
-        description=f"Map of {len(rows)} sites of Russian and Indian organisations in mineral cooperation, coloured by commodity.",
-        source=source_of(sites, organisations),
-    )
+SITE_SHAPES = {"headquarters": "square", "office": "diamond", "mine": "triangle-up", "plant": "circle",
+               "research": "cross"}
 
 
-def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
-    """Who is linked to whom: Russian organisations left, Indian right, lines for each link."""
-    country_names = {"RUS": "Russia", "IND": "India"}
-    node_rows = nodes.assign(country=nodes["country_iso3"].map(country_names).fillna("Other"))
-    lines = alt.Chart(edges[["x", "y", "x2", "y2", "link_type", "date", "status", "summary", "source_name", "target_name"]]).mark_rule(
-        strokeWidth=2, opacity=0.6
-    ).encode(
-        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.6, 1.6])), y=alt.Y("y:Q", axis=None),
-        x2="x2:Q", y2="y2:Q",
-        strokeDash=alt.StrokeDash("link_type:N", title="Link"),
-        color=alt.value("#6B6B6B"),
-        tooltip=[alt.Tooltip("source_name:N", title="From"), alt.Tooltip("target_name:N", title="To"),
-                 alt.Tooltip("link_type:N", title="Link"), alt.Tooltip("date:N", title="Date"),
-                 alt.Tooltip("status:N", title="Status"), alt.Tooltip("summary:N", title="What")],
+# The frame of the main map: the Russia–India region, from the Kola peninsula to Yakutia and
+# Kerala. Sites outside it (London, Catamarca) appear on the world inset below.
+REGION = {"west": 12.0, "east": 128.0, "south": 6.0, "north": 74.0}
+# A point holding this many sites or more is named after its city.
+CLUSTER = 4
+
+
+def _region_feature() -> dict:
+    w, e, s, n = REGION["west"], REGION["east"], REGION["south"], REGION["north"]
+    # Clockwise, as d3 reads spherical polygons: the other way round would mean "all but this box".
+    ring = [[w, s], [w, n], [e, n], [e, s], [w, s]]
+    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {}}
+
+
+def _in_region(rows: pd.DataFrame) -> pd.Series:
+    return rows["lon"].between(REGION["west"], REGION["east"]) & rows["lat"].between(REGION["south"], REGION["north"])
+
+
+def site_labels(rows: pd.DataFrame) -> pd.DataFrame:
+    """Names for the key sites: each site placed at its own coordinates, and each city with many sites."""
+    city = rows["name"].str.split(",").str[-1].str.replace(r"\(.*\)", "", regex=True).str.strip()
+    counts = rows.groupby(["lat", "lon"])["name"].transform("size")
+    clustered = rows.assign(label=city + " (" + counts.astype(str) + " sites)", kind="city")[counts >= CLUSTER]
+    exact = rows[rows["precision"] == "site"]
+    exact = exact.assign(label=exact["name"].str.split(r" \(|,| -", regex=True).str[0], kind="site")
+    labels = pd.concat([clustered.drop_duplicates(["lat", "lon"]), exact])
+    return labels[["label", "kind", "lat", "lon"]].reset_index(drop=True)
+
+
+def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.DataFrame) -> alt.VConcatChart:
+    """Every site, coloured by its organisation's country and shaped by kind, key sites named.
+
+    The main map shows the Russia–India region; a world inset shows every site, so none is
+    left off (two lie outside the region). Sites of one kind at one city are drawn once,
+    with their count in the tooltip.
+    """
+    owners = organisations.set_index("org_id")
+    country = sites["org_id"].map(owners["country_iso3"]).map({"RUS": "Russia", "IND": "India"}).fillna("Other")
+    rows = sites.assign(
+        organisation=sites["org_id"].map(owners["name"]).fillna("(no registered organisation)"),
+        country=country,
+        exact=sites["precision"].map({"site": "the site itself", "city": "the city it is in"}),
     )
+    rows = rows.assign(at_same_place=rows.groupby(["lat", "lon", "site_type"])["name"].transform("size"))
+    points = rows.drop_duplicates(["lat", "lon", "site_type"])[
+        ["name", "organisation", "site_type", "country", "exact", "at_same_place", "lat", "lon"]
+    ]
     colours = {"Russia": COUNTRY_COLOURS["Russia"], "India": COUNTRY_COLOURS["India"], "Other": COUNTRY_COLOURS["World"]}
-    dots = alt.Chart(node_rows[["x", "y", "name", "country", "org_type"]]).mark_circle(size=160, opacity=1).encode(
-        x="x:Q", y="y:Q",
-        color=alt.Color("country:N", title="Country", scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
-        tooltip=[alt.Tooltip("name:N", title="Organisation"), alt.Tooltip("org_type:N", title="Kind")],
+    base = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="#FFFFFF", strokeWidth=0.4, clip=True)
+
+    def marks(frame: pd.DataFrame, size: int) -> alt.Chart:
+        return alt.Chart(frame).mark_point(size=size, filled=True, opacity=0.9, stroke="#FFFFFF", strokeWidth=0.8, clip=True).encode(
+            longitude="lon:Q", latitude="lat:Q",
+            color=alt.Color("country:N", title="Organisation from", scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+            shape=alt.Shape("site_type:N", title="Kind of site",
+                            scale=alt.Scale(domain=list(SITE_SHAPES), range=list(SITE_SHAPES.values())),
+                            legend=alt.Legend(columns=3)),
+            tooltip=[alt.Tooltip("name:N", title="Site"), alt.Tooltip("organisation:N", title="Organisation"),
+                     alt.Tooltip("site_type:N", title="Kind"), alt.Tooltip("exact:N", title="Placed at"),
+                     alt.Tooltip("at_same_place:Q", title="Sites of this kind at this point")],
+        )
+
+    labels = site_labels(rows[_in_region(rows)])
+    middle = (REGION["west"] + REGION["east"]) / 2
+
+    def names(east_side: bool) -> alt.Chart:
+        # A name runs towards the middle of the map, so it never runs off either edge.
+        side = labels[(labels["lon"] >= middle) == east_side][["label", "lat", "lon"]]
+        return alt.Chart(side).mark_text(
+            align="right" if east_side else "left", dx=-9 if east_side else 9, dy=-7, fontSize=11, fontWeight=500
+        ).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+
+    region = alt.layer(base, marks(points[_in_region(points)], 110), names(False), names(True)).project(
+        "equalEarth", fit=_region_feature()
+    ).properties(width=560, height=380)
+    outside = int((~_in_region(rows)).sum())
+    inset = alt.layer(base, marks(points, 30)).project("equalEarth").properties(
+        width=260, height=130,
+        title=alt.Title(f"Every site, world view ({outside} lie outside the map above)", fontSize=11, fontWeight=500),
     )
-    labels = alt.Chart(node_rows[["x", "y", "name"]]).mark_text(fontSize=10, dy=-11, limit=170).encode(
-        x="x:Q", y="y:Q", text="name:N"
-    )
-    chart = alt.layer(lines, dots, labels).properties(width=560, height=420)
+    chart = alt.vconcat(region, inset, spacing=8)
+    in_russia, in_india = int((rows["country_iso3"] == "RUS").sum()), int((rows["country_iso3"] == "IND").sum())
     return finish(
         chart,
-        title="Who is linked to whom",
-        subtitle=["Russian organisations on the left, Indian on the right; each line is a dated link",
-                  "(stake, agreement, MoU, declaration of intent, office or reported talks)."],
-        description=f"Network diagram of {len(nodes)} organisations and {len(edges)} links between them.",
-        source=source_of(links),
+        title=f"{in_russia} of the {len(rows)} sites are in Russia and {in_india} in India",
+        subtitle=["Colour: the organisation's country; shape: kind of site. Named: cities with several",
+                  "sites, and the sites placed at their own coordinates (the others sit at their city).", BOUNDARY_NOTE],
+        description=(f"Map of {len(rows)} sites of Russian and Indian organisations in mineral cooperation: {in_russia} in "
+                     f"Russia, {in_india} in India; a world inset shows the {outside} elsewhere."),
+        source=source_of(sites, organisations),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -9,6 +10,8 @@ import altair as alt
 import pandas as pd
 
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
+TITLE_WIDTH = 58
+SUBTITLE_WIDTH = 84
 
 
 @dataclass(frozen=True)
@@ -33,16 +36,36 @@ def source_of(*frames: pd.DataFrame) -> Citation:
 
 
 def finish(
-    chart: ChartT, *, title: str, subtitle: str | list[str], description: str, source: Citation
+    chart: ChartT, *, title: str, subtitle: str | list[str], description: str, source: Citation,
+    interaction: str | None = None,
 ) -> ChartT:
     """Give a chart what every chart in the book must have.
 
     ``subtitle`` states the units (a list gives one line each); ``description`` is read by screen readers in place of the
     picture; ``source`` is printed under the chart by the renderer, and the book writes it,
-    with the licence, at the head of the chart's downloadable data.
+    with the licence, at the head of the chart's downloadable data. ``interaction`` tells a
+    reader what the interactive chart does ("Click a category…"): the web page prints it under
+    the chart, the PDF leaves it out (paper cannot be clicked).
     """
+    lines = [subtitle] if isinstance(subtitle, str) else subtitle
+    usermeta = {"source": source.source, "licence": source.licence}
+    if interaction:
+        usermeta["interaction"] = interaction
+    # Titles are never cut and never widen the chart: long ones are set on several lines.
     return chart.properties(
-        title=alt.Title(title, subtitle=subtitle),
+        title=alt.Title(textwrap.wrap(title, TITLE_WIDTH),
+                        subtitle=[part for line in lines for part in textwrap.wrap(line, SUBTITLE_WIDTH)]),
         description=description,
-        usermeta={"source": source.source, "licence": source.licence},
+        usermeta=usermeta,
     )
+
+
+LABEL_WIDTH = 30
+
+
+def wrapped(text: str, width: int = LABEL_WIDTH) -> str:
+    """A long label broken into lines of at most ``width`` characters, never cut short.
+
+    The report's theme draws each line of an axis label on its own line.
+    """
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text

@@ -18,6 +18,9 @@ SIMPLIFY_DEGREES = 0.2
 GRID_DEGREES = 0.01
 # Antarctica holds no minerals in these tables and takes a fifth of the map's area.
 EXCLUDED = {"ATA"}
+# The shipped boundaries follow Natural Earth's lines of control, not India's official map.
+BOUNDARY_NOTE = ("Borders as drawn by Natural Earth: not India's official boundary, which includes "
+                 "all of Jammu and Kashmir and Ladakh.")
 
 
 def light_world(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -60,19 +63,3 @@ def choropleth(
         )
     )
     return alt.layer(base, layer).project("equalEarth").properties(width=width, height=width * 0.5)
-
-
-def country_points(world: gpd.GeoDataFrame) -> pd.DataFrame:
-    """One point inside each country's largest polygon, as lon/lat.
-
-    Not the centroid, which can fall outside a country, and not a point of the whole
-    multipolygon, which for Russia lands on an Arctic island across the antimeridian.
-    """
-    parts = world[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
-    # Areas in square degrees are distorted, but only used to rank a country's own parts.
-    area = pd.Series(shapely.area(parts.geometry.values), index=parts.index)
-    largest = parts.loc[area.groupby(parts["iso3"]).idxmax().to_numpy()]
-    inside = largest.geometry.representative_point()
-    return pd.DataFrame(
-        {"iso3": largest["iso3"].to_numpy(), "lon": inside.x.round(2).to_numpy(), "lat": inside.y.round(2).to_numpy()}
-    )

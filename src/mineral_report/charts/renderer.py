@@ -1,11 +1,16 @@
 """An Altair renderer whose HTML works offline and is identical on every run.
 
 Altair's default HTML pulls Vega from a CDN and embeds a random element id. Here the chart
-becomes a ``<figure>`` with an id derived from the spec itself, a call into the Vega bundle
-that the book serves from its own ``_static`` (see :mod:`mineral_report.book.sphinx`), and a
-caption carrying the chart's source line. The spec JSON is written with sorted keys so the
-same data always give the same bytes, which is what lets nbval compare chart outputs.
-The Vega-Lite mimetype is emitted too, so JupyterLab draws the chart from the notebook.
+becomes a ``<figure>`` holding an empty chart container with an id derived from the spec
+itself, the spec as inert JSON (``<script type="application/json">``), and a caption carrying
+the chart's source line. The book draws every chart as SVG when it is built, from that stored
+spec (see :mod:`mineral_report.book.static_charts`), so the notebook output holds no SVG: it
+stays small, and nbval compares only the spec, whose bytes depend on the data alone (sorted
+keys, no random ids). The Vega-Lite mimetype is emitted too, so JupyterLab draws the chart.
+
+The JSON is escaped so that no text in the data can end the script element or open anything
+in the page: ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are written as
+``\\uXXXX`` escapes, which every JSON parser reads back as the same characters.
 """
 
 from __future__ import annotations
@@ -17,28 +22,32 @@ from typing import Any
 
 import altair as alt
 
-from mineral_report.book.page_figures import EMBED_GLOBAL
-
 RENDERER_NAME = "report"
 CHART_MIMETYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+SPEC_CLASS = "chart-spec"
+# Characters that could end a script element, open a comment or CDATA section, or (in older
+# JavaScript engines) end a line inside a string.
+_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 class ChartMetadataError(ValueError):
     """A chart lacks what every chart in the book must carry."""
 
 
-def _spec_json(spec: dict[str, Any]) -> str:
+def spec_json(spec: dict[str, Any]) -> str:
+    """The spec as JSON that is safe inside any HTML element, with sorted keys."""
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    # "</" inside a <script> would close it early.
-    return text.replace("</", "<\\/")
+    for character, escape in _UNSAFE.items():
+        text = text.replace(character, escape)
+    return text
 
 
 def chart_id(spec: dict[str, Any]) -> str:
-    return "chart-" + hashlib.sha256(_spec_json(spec).encode("utf-8")).hexdigest()[:12]
+    return "chart-" + hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()[:12]
 
 
 def render_chart_html(spec: dict[str, Any]) -> str:
-    """The HTML for one chart: figure, embed call, caption with its source."""
+    """The HTML for one chart: figure, empty chart container, inert spec, caption with its source."""
     description = spec.get("description")
     if not description:
         raise ChartMetadataError("every chart needs a `description` for screen readers")
@@ -47,19 +56,31 @@ def render_chart_html(spec: dict[str, Any]) -> str:
     if not source:
         raise ChartMetadataError("every chart needs usermeta['source'] (use charts.finish)")
     element = chart_id(spec)
-    caption = f'<figcaption class="chart-source">Source: {html.escape(source)}</figcaption>'
     return (
         f'<figure class="report-figure">'
         f'<div class="report-chart" id="{element}"></div>'
-        f"{caption}</figure>\n"
-        f'<script type="text/javascript">(function (spec) {{'
-        f' var draw = function () {{ window.{EMBED_GLOBAL}.embed("#{element}", spec); }};'
-        f" if (window.{EMBED_GLOBAL}) {{ draw(); }} else {{ window.addEventListener(\"load\", draw); }}"
-        f" }})({_spec_json(spec)});</script>"
+        f'<script type="application/json" class="{SPEC_CLASS}">{spec_json(spec)}</script>'
+        f'<figcaption class="chart-source">Source: {html.escape(source)}</figcaption></figure>'
     )
 
 
+def without_line_separators(value: Any) -> Any:
+    """The spec with U+2028/U+2029 in its text turned into spaces.
+
+    Vega-Lite writes tooltip titles into the expressions it generates, and Vega's expression
+    parser reads those characters as line ends: the chart would fail to draw.
+    """
+    if isinstance(value, str):
+        return value.replace("\u2028", " ").replace("\u2029", " ")
+    if isinstance(value, list):
+        return [without_line_separators(item) for item in value]
+    if isinstance(value, dict):
+        return {without_line_separators(k): without_line_separators(v) for k, v in value.items()}
+    return value
+
+
 def _render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    spec = without_line_separators(spec)
     return {"text/html": render_chart_html(spec), CHART_MIMETYPE: spec}
 
 

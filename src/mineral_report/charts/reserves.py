@@ -6,49 +6,63 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 
-from mineral_report.charts.layout import finish, source_of
-from mineral_report.charts.maps import choropleth
+from mineral_report.charts.layout import finish, source_of, wrapped
+from mineral_report.charts.maps import BOUNDARY_NOTE, choropleth
 from mineral_report.charts.theme import country_scale
 from mineral_report.reserves import FOCUS, describe, latest_slice, revisions, with_shares
 
 KIND_TITLES = {"supply": "world production", "reserves": "world reserves"}
+MT_PER_UNIT = {"t": 1e-6, "kt": 1e-3, "Mt": 1.0}
 
 
 def focus_share_chart(table: pd.DataFrame, kind: str, usgs: pd.DataFrame) -> alt.Chart:
-    """Russia's, China's and India's share of world supply (or reserves), mineral by mineral."""
-    rows = table[table["kind"] == kind]
+    """Russia's, China's and India's share of world supply (or reserves), mineral by mineral.
+
+    Each mineral is labelled with the measure and year its figures are for. Where USGS gives
+    the world total only as a lower bound ("more than"), a share is at most the figure shown:
+    such bars are drawn pale and their tooltip says "at most".
+    """
+    rows = table[table["kind"] == kind].assign(
+        label=lambda d: (d["mineral"] + " (" + d["measure"] + ", " + d["year"].astype(str) + ")").map(wrapped)
+    )
     long = rows.melt(
-        id_vars=["mineral", "measure", "edition", "year"],
+        id_vars=["label", "measure", "edition", "year", "world_is_lower_bound"],
         value_vars=[f"{n.lower()}_share" for n in FOCUS.values()],
         var_name="country", value_name="share",
     ).dropna(subset=["share"])
     long["country"] = long["country"].str.removesuffix("_share").str.title()
     long["percent"] = long["share"] * 100
-    order = rows.sort_values("russia_share", ascending=False)["mineral"].tolist()
+    long["bound"] = long["world_is_lower_bound"].map({True: "at most (world total is a lower bound)", False: "as published"})
+    long["share_text"] = long["world_is_lower_bound"].map({True: "≤ ", False: ""}) + long["percent"].map("{:.1f}%".format)
+    order = rows.sort_values("russia_share", ascending=False)["label"].tolist()
     names = list(FOCUS.values())
+    leaders = rows[[f"{n.lower()}_share" for n in names]].fillna(-1).idxmax(axis=1).str.removesuffix("_share").str.title()
+    china_leads = int((leaders == "China").sum())
     chart = (
-        alt.Chart(long[["mineral", "country", "percent", "measure", "edition", "year"]])
+        alt.Chart(long[["label", "country", "percent", "share_text", "bound", "edition"]])
         .mark_bar()
         .encode(
-            y=alt.Y("mineral:N", title=None, sort=order),
+            y=alt.Y("label:N", title=None, sort=order),
             yOffset=alt.YOffset("country:N", sort=names),
             x=alt.X("percent:Q", title=f"Share of {KIND_TITLES[kind]}, %", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("country:N", title="Country", scale=country_scale(names)),
-            tooltip=[alt.Tooltip("mineral:N", title="Mineral"), alt.Tooltip("country:N", title="Country"),
-                     alt.Tooltip("percent:Q", title="Share, %", format=".1f"),
-                     alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:O", title="Year"),
+            opacity=alt.Opacity("bound:N", title="Share",
+                                scale=alt.Scale(domain=["as published", "at most (world total is a lower bound)"], range=[1, 0.4])),
+            tooltip=[alt.Tooltip("label:N", title="Mineral"), alt.Tooltip("country:N", title="Country"),
+                     alt.Tooltip("share_text:N", title="Share of world"),
                      alt.Tooltip("edition:O", title="USGS edition (MCS)")],
         )
-        .properties(width=420, height=alt.Step(7))
+        .properties(width=420, height=alt.Step(8))
     )
     return finish(
         chart,
-        title=f"Russia, China and India: share of {KIND_TITLES[kind]}, mineral by mineral",
+        title=f"China has the largest share of {KIND_TITLES[kind]} of the three in {china_leads} of {len(rows)} minerals",
         subtitle=["% of the USGS world total, latest edition holding each mineral; sorted by Russia's share.",
+                  "Pale bars are upper bounds (USGS gives the world total as 'more than').",
                   "A missing bar means USGS publishes no figure (withheld, not available or not listed)."],
         description=(
             f"Grouped horizontal bar chart of the shares of Russia, China and India in {KIND_TITLES[kind]} "
-            f"for {len(rows)} minerals, sorted by Russia's share."
+            f"for {len(rows)} minerals, each labelled with its measure and year, sorted by Russia's share."
         ),
         source=source_of(usgs),
     )
@@ -107,6 +121,7 @@ def reserve_range_chart(usgs_all: pd.DataFrame, claims: pd.DataFrame, commodity:
         "what": national["measure_description"],
     })
     rows = pd.concat([usgs_rows, national_rows], ignore_index=True)
+    rows["source"] = rows["source"].map(wrapped)
     chart = (
         alt.Chart(rows)
         .mark_point(filled=True, size=110)
@@ -119,7 +134,7 @@ def reserve_range_chart(usgs_all: pd.DataFrame, claims: pd.DataFrame, commodity:
             tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("million_t:Q", title="Million t", format=",.2f"),
                      alt.Tooltip("what:N", title="What it counts")],
         )
-        .properties(width=420, height=alt.Step(22))
+        .properties(width=420, height=alt.Step(34))
     )
     return finish(
         chart,
@@ -132,24 +147,27 @@ def reserve_range_chart(usgs_all: pd.DataFrame, claims: pd.DataFrame, commodity:
 
 
 def world_map(world: gpd.GeoDataFrame, usgs: pd.DataFrame, commodity: str, measure: str, label: str) -> alt.LayerChart:
-    """Choropleth of one USGS figure by country; withheld and unavailable stay grey."""
+    """Choropleth of one USGS figure by country, in Mt; withheld and unavailable stay grey."""
     rows = with_shares(latest_slice(usgs, commodity, measure))
     countries = rows[~rows["country_iso3"].isin(["WLD", "OTH"])]
     unit = countries["unit"].iloc[0]
+    to_mt = MT_PER_UNIT[unit]
     shown = countries.assign(
         iso3=countries["country_iso3"],
+        mt=countries["value"] * to_mt,
         figure=countries.apply(describe, axis=1),
         share_text=(countries["share"] * 100).map(lambda s: f"{s:.1f}%" if pd.notna(s) else "—"),
-    )[["iso3", "value", "figure", "share_text"]].dropna(subset=["value"])
+    )[["iso3", "country", "mt", "figure", "share_text"]].dropna(subset=["mt"])
     edition, year = int(rows["edition"].iloc[0]), int(rows["year"].iloc[0])
-    chart = choropleth(world, shown, value_field="value", value_title=f"{label}, {unit}",
+    top = shown.sort_values("mt").iloc[-1]
+    chart = choropleth(world, shown.drop(columns="country"), value_field="mt", value_title=f"{label}, Mt",
                        tooltip_fields=[("figure", "USGS figure"), ("share_text", "Share of world")])
     return finish(
         chart,
-        title=f"{label} by country, {year}",
-        subtitle=[f"{unit}, USGS Mineral Commodity Summaries {edition};",
-                  "grey: no figure published (withheld, not available or not listed)."],
-        description=f"World map shading each country by {label.lower()} in {year} from USGS MCS {edition}; countries without a figure are grey.",
+        title=f"{top['country']} has the largest {label[0].lower() + label[1:]}, {year}",
+        subtitle=[f"Million tonnes (Mt), USGS Mineral Commodity Summaries {edition};",
+                  "grey: no figure published (withheld, not available or not listed).", BOUNDARY_NOTE],
+        description=f"World map shading each country by {label.lower()} in {year} from USGS MCS {edition}, in million tonnes; countries without a figure are grey.",
         source=source_of(usgs),
     )
 

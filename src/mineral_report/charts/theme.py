@@ -1,7 +1,9 @@
 """One look for every chart: fonts, the four reference colours, an explicit background.
 
-The reference colours come from the Okabe–Ito palette, chosen to stay distinguishable under
-the common forms of colour blindness. The background is set explicitly (not transparent) so a
+India, Russia, China and the world keep their colours in every chart: Okabe–Ito orange and
+blue for India and Russia, a dark red for China (Okabe–Ito's vermilion sits too close to the
+orange under deuteranopia) and grey for the world, checked by ``charts.palette``. Labels are
+never cut: a label that holds a line break (see ``layout.wrapped``) is drawn on several lines. The background is set explicitly (not transparent) so a
 chart stays readable when the reader's page switches to dark mode.
 """
 
@@ -12,7 +14,7 @@ import altair as alt
 COUNTRY_COLOURS: dict[str, str] = {
     "India": "#E69F00",
     "Russia": "#0072B2",
-    "China": "#D55E00",
+    "China": "#8B1A1A",
     "World": "#6B6B6B",
     "Rest of world": "#B8B8B8",
 }
@@ -41,9 +43,12 @@ def _config() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#4A4A4A", "subtitleFontSize": 12, "offset": 10},
             "axis": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11,
                      "titleFontSize": 12, "gridColor": "#E3E3E3", "domainColor": "#8A8A8A",
-                     "labelLimit": 260},
+                     # No limit: Vega would end a long label in an ellipsis. Labels that are
+                     # too long carry line breaks and are drawn as several lines.
+                     "labelLimit": 0, "labelExpr": "split(datum.label, '\\n')"},
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11,
-                       "titleFontSize": 12, "orient": "bottom", "labelLimit": 320},
+                       "titleFontSize": 12, "orient": "bottom", "labelLimit": 0,
+                       "titleLimit": 0},
             "range": {"category": list(COUNTRY_COLOURS.values())},
             "text": {"color": TEXT},
             # Country shapes are decoration for screen readers: the chart's description and

@@ -7,7 +7,7 @@ import pandas as pd
 
 from mineral_report.charts.layout import finish, source_of
 from mineral_report.charts.theme import COUNTRY_COLOURS
-from mineral_report.timeline import with_fiscal_year
+from mineral_report.timeline import DELIVERED, with_fiscal_year
 
 # Okabe–Ito colours (plus black) for the seven event categories.
 CATEGORY_COLOURS = {
@@ -33,7 +33,7 @@ def _event_rows(events: pd.DataFrame) -> pd.DataFrame:
 
 def _tooltips() -> list[alt.Tooltip]:
     return [
-        alt.Tooltip("day:N", title="Date"),
+        alt.Tooltip("day:T", title="Date", format="%-d %b %Y"),
         alt.Tooltip("forum:N", title="Forum"),
         alt.Tooltip("place:N", title="Place"),
         alt.Tooltip("summary:N", title="What happened"),
@@ -53,7 +53,7 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("day:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("category:N", title=None, sort=categories),
-            color=alt.Color("category:N", title="Category (click to filter)",
+            color=alt.Color("category:N", title="Category",
                             scale=alt.Scale(domain=categories, range=list(CATEGORY_COLOURS.values())),
                             legend=alt.Legend(orient="bottom", columns=2)),
             # Stacked, so both legends fit beside each other within the text column.
@@ -67,11 +67,12 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
         .properties(width=500, height=260)
     )
     first, last = events["date"].min().year, events["date"].max().year
+    signed = int(events["outcome_status"].isin(DELIVERED).sum())
     return finish(
         chart,
-        title="From dialogue to delivery: the India–Russia critical-minerals timeline",
-        subtitle=[f"{len(events)} dated events, {first}–{last}; triangles mark unconfirmed reports.",
-                  "Click a category in the legend to filter; click a point to open its source."],
+        title=f"{signed} of {len(events)} events reached a signed or working outcome; the rest were announced, stalled or unknown",
+        subtitle=f"{len(events)} dated events, {first}–{last}; triangles mark unconfirmed reports.",
+        interaction="Click a category in the legend to filter; click a point to open its source.",
         description=(
             f"Timeline of {len(events)} events from {first} to {last}, one row per category: diplomacy, "
             "agreements, company deals, research cooperation, Indian policy, Chinese export controls and "
@@ -81,45 +82,54 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
     )
 
 
-def trade_with_events_chart(trade: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
-    """India's imports from Russia by fiscal year, with each fiscal year's events as ticks."""
+def trade_with_events_chart(trade: pd.DataFrame, events: pd.DataFrame) -> alt.VConcatChart:
+    """Two aligned panels by fiscal year: India's imports from Russia, and the India–Russia events.
+
+    Only events in which both India and Russia take part are counted; policy steps of third
+    countries answer another question (see the timeline above).
+    """
     russia = trade[trade["partner_iso3"] == "RUS"].assign(
         imports_usd_bn=lambda d: d["imports_usd_mn"] / 1000
-    )[["fiscal_year", "imports_usd_bn", "imports_usd_mn", "data_status"]]
-    dated = with_fiscal_year(events)
-    bilateral = dated[dated["fiscal_year"].isin(set(russia["fiscal_year"]))]
-    markers = _event_rows(bilateral).assign(fiscal_year=bilateral["fiscal_year"].to_numpy())
-    markers["stack"] = markers.groupby("fiscal_year").cumcount() + 1
+    )[["fiscal_year", "imports_usd_bn", "data_status"]]
     years = sorted(russia["fiscal_year"])
-    x = alt.X("fiscal_year:O", title="Fiscal year (April–March)", sort=years)
+    dated = with_fiscal_year(events[events["india_russia"].fillna(False).astype(bool)])
+    bilateral = dated[dated["fiscal_year"].isin(set(years))]
+    markers = _event_rows(bilateral).assign(fiscal_year=bilateral["fiscal_year"].to_numpy())
+    present = [c for c in CATEGORY_COLOURS if c in set(markers["category"])]
+    growth = russia.set_index("fiscal_year")["imports_usd_bn"].diff()
+    jump = str(growth.idxmax())
+    in_jump = int((markers["fiscal_year"] == jump).sum())
+    x = alt.X("fiscal_year:O", title="Fiscal year (April–March)", sort=years, scale=alt.Scale(domain=years))
     bars = (
-        alt.Chart(russia).mark_bar(color=COUNTRY_COLOURS["Russia"], opacity=0.75)
-        .encode(x=x, y=alt.Y("imports_usd_bn:Q", title="Imports from Russia, US$ billion"),
+        alt.Chart(russia).mark_bar(color=COUNTRY_COLOURS["Russia"])
+        .encode(x=x.axis(None), y=alt.Y("imports_usd_bn:Q", title="Imports, US$ billion"),
                 tooltip=[alt.Tooltip("fiscal_year:O", title="Fiscal year"),
-                         alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f"),
+                         alt.Tooltip("imports_usd_bn:Q", title="Imports, US$ billion", format=",.1f"),
                          alt.Tooltip("data_status:N", title="Status")])
+        .properties(height=200, title=alt.Title("India's imports from Russia", fontSize=12, fontWeight=500))
     )
-    ticks = (
-        alt.Chart(markers).mark_point(filled=True, size=60)
+    counted = (
+        alt.Chart(markers).mark_bar()
         .encode(
             x=x,
-            y=alt.Y("stack:Q", title="Events in the year", axis=alt.Axis(orient="right", tickMinStep=1)),
+            y=alt.Y("count():Q", title="Events", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("category:N", title="Event category",
-                            scale=alt.Scale(domain=list(CATEGORY_COLOURS), range=list(CATEGORY_COLOURS.values())),
+                            scale=alt.Scale(domain=present, range=[CATEGORY_COLOURS[c] for c in present]),
                             legend=alt.Legend(orient="bottom", columns=2)),
-            shape=alt.Shape("confirmation:N", title="Confirmation", scale=CONFIRMATION_SHAPES),
+            order=alt.Order("day:T"),
             tooltip=_tooltips(),
         )
+        .properties(height=120, title=alt.Title("India–Russia events in the year", fontSize=12, fontWeight=500))
     )
-    chart = alt.layer(bars, ticks).resolve_scale(y="independent").properties(width=520, height=320)
+    chart = alt.vconcat(bars, counted, spacing=12).resolve_scale(x="shared")
     return finish(
         chart,
-        title="Did diplomacy move trade? Imports from Russia and the year's events",
-        subtitle=["Bars: India's merchandise imports from Russia, US$ billion, by fiscal year.",
-                  "Points: events dated in that fiscal year (right axis counts them)."],
+        title=f"Imports from Russia jumped in {jump}, a year with {in_jump} India–Russia event{'s' if in_jump != 1 else ''}",
+        subtitle=["Top: India's merchandise imports from Russia, US$ billion, by fiscal year.",
+                  "Bottom: events in which both India and Russia take part, one block per event."],
         description=(
-            "Bar chart of India's imports from Russia by fiscal year with the events of each fiscal year "
-            "stacked as coloured points above the bars, coloured by category."
+            "Two aligned bar charts by fiscal year: India's imports from Russia in US$ billion, and below "
+            f"the number of India–Russia events in each year ({len(markers)} events), coloured by category."
         ),
         source=source_of(trade, events),
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
-from mineral_report.charts.layout import finish, source_of
-from mineral_report.charts.theme import country_scale
+from mineral_report.charts.layout import finish, source_of, wrapped
+from mineral_report.charts.theme import COUNTRY_COLOURS, country_scale
 
 PARTNER_NAMES = {"RUS": "Russia", "CHN": "China", "WLD": "World"}
 
@@ -22,7 +24,7 @@ def partner_imports_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS
     named = with_partner_names(trade[trade["partner_iso3"].isin(partners)])
     rows = named[["fiscal_year", "partner", "imports_usd_mn", "data_status"]].assign(
         imports_usd_bn=lambda d: d["imports_usd_mn"] / 1000
-    )
+    ).drop(columns="imports_usd_mn")
     names = [PARTNER_NAMES[p] for p in partners]
     chart = (
         alt.Chart(rows)
@@ -38,16 +40,22 @@ def partner_imports_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS
             tooltip=[
                 alt.Tooltip("partner:N", title="Partner"),
                 alt.Tooltip("fiscal_year:O", title="Fiscal year"),
-                alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f"),
+                alt.Tooltip("imports_usd_bn:Q", title="Imports, US$ billion", format=",.1f"),
                 alt.Tooltip("data_status:N", title="Status"),
             ],
         )
         .properties(width=520, height=300)
     )
     first, last = rows["fiscal_year"].min(), rows["fiscal_year"].max()
+    by_year = rows.pivot(index="fiscal_year", columns="partner", values="imports_usd_bn")
+    lead = names[0]
+    growth = by_year.at[last, lead] / by_year.at[first, lead]
+    title = f"India's imports from {lead} in {last} were {growth:,.0f} times those of {first}"
+    if len(names) == 2 and (by_year[names[1]] > by_year[lead]).all():
+        title += f"; {names[1]} still sells India more"
     return finish(
         chart,
-        title="India's merchandise imports from " + " and ".join(names),
+        title=title,
         subtitle=f"US$ billion, fiscal years {first} to {last}",
         description=(
             f"Line chart of India's merchandise imports from {' and '.join(names)} by fiscal year "
@@ -78,9 +86,12 @@ def balance_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS", "CHN"
         )
         .properties(width=520, height=280)
     )
+    last = rows["fiscal_year"].max()
+    latest = rows[rows["fiscal_year"] == last].set_index("partner")["balance_usd_bn"]
+    gaps = " and ".join(f"US${-latest[n]:,.0f} billion with {n}" for n in names)
     return finish(
         chart,
-        title="India's trade deficit with " + " and ".join(names),
+        title=f"India buys far more than it sells: a deficit of {gaps} in {last}",
         subtitle="Exports minus imports, US$ billion, by fiscal year; below zero is a deficit",
         description=f"Grouped bar chart of India's merchandise trade balance with {' and '.join(names)} by fiscal year, in US$ billion.",
         source=source_of(named),
@@ -91,11 +102,13 @@ def chapter_composition_chart(by_chapter: pd.DataFrame, fiscal_year: str) -> alt
     """India's largest import chapters from each partner in one fiscal year."""
     year = by_chapter[(by_chapter["fiscal_year"] == fiscal_year) & (by_chapter["partner_iso3"] != "WLD")]
     named = with_partner_names(year).assign(
-        chapter=lambda d: d["hs_chapter"] + " " + d["hs_chapter_description"].str.slice(0, 38),
+        chapter=lambda d: (d["hs_chapter"] + " " + d["hs_chapter_description"]).map(wrapped),
         imports_usd_bn=lambda d: d["imports_usd_mn"] / 1000,
     )
+    top = named[named["partner"] == "Russia"].sort_values("imports_usd_bn").iloc[-1]
+    short = re.split(r"[,;]", top["hs_chapter_description"])[0]
     chart = (
-        alt.Chart(named[["partner", "chapter", "imports_usd_bn", "imports_usd_mn"]])
+        alt.Chart(named[["partner", "chapter", "imports_usd_bn"]])
         .mark_bar()
         .encode(
             y=alt.Y("chapter:N", title=None, sort="-x"),
@@ -103,14 +116,14 @@ def chapter_composition_chart(by_chapter: pd.DataFrame, fiscal_year: str) -> alt
             color=alt.Color("partner:N", title="Partner", scale=country_scale(["Russia", "China"]), legend=None),
             row=alt.Row("partner:N", title=None, sort=["Russia", "China"]),
             tooltip=[alt.Tooltip("partner:N", title="Partner"), alt.Tooltip("chapter:N", title="HS chapter"),
-                     alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f")],
+                     alt.Tooltip("imports_usd_bn:Q", title="Imports, US$ billion", format=",.2f")],
         )
-        .properties(width=360, height=200)
+        .properties(width=360, height=alt.Step(26))
         .resolve_scale(y="independent")
     )
     return finish(
         chart,
-        title=f"What India imports from Russia and China: the ten largest HS chapters, {fiscal_year}",
+        title=f"{short} (HS {top['hs_chapter']}) lead India's imports from Russia in {fiscal_year}",
         subtitle=f"US$ billion, fiscal year {fiscal_year} (provisional); chapters outside each partner's top ten are not published in the source",
         description=f"Two horizontal bar charts of India's ten largest import chapters from Russia and from China in {fiscal_year}, in US$ billion.",
         source=source_of(by_chapter),
@@ -120,62 +133,28 @@ def chapter_composition_chart(by_chapter: pd.DataFrame, fiscal_year: str) -> alt
 def china_share_chart(observations: pd.DataFrame) -> alt.Chart:
     """Published shares of China in India's imports of critical-mineral goods."""
     shares = observations[(observations["partner_iso3"] == "CHN") & (observations["unit"] == "percent")]
-    rows = shares.assign(label=shares["subject"] + " (" + shares["period"] + ")")[
-        ["label", "mineral", "value", "period", "publisher", "observation_id"]
+    rows = shares.assign(label=(shares["subject"] + " (" + shares["period"] + ")").map(wrapped))[
+        ["label", "mineral", "value", "period", "publisher"]
     ]
+    over_half = int((rows["value"] > 50).sum())
     chart = (
         alt.Chart(rows)
-        .mark_bar(color="#D55E00")
+        .mark_bar(color=COUNTRY_COLOURS["China"])
         .encode(
             # Labels in full: several figures differ only in their period, at the label's end.
-            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=400)),
+            y=alt.Y("label:N", title=None, sort="-x"),
             x=alt.X("value:Q", title="Share from China, % of India's imports", scale=alt.Scale(domain=[0, 100])),
-            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title="Share, %"),
-                     alt.Tooltip("publisher:N", title="Reported by"), alt.Tooltip("observation_id:N", title="Observation")],
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title="Share, %", format=".0f"),
+                     alt.Tooltip("publisher:N", title="Reported by")],
         )
-        .properties(width=280, height=alt.Step(18))
+        .properties(width=280, height=alt.Step(30))
     )
     return finish(
         chart,
-        title="How much of India's critical-mineral imports come from China",
+        title=f"China supplies more than half of India's imports in {over_half} of {len(rows)} published figures",
         subtitle="Published shares, % of India's imports of each good; each bar is one cited figure with its own period",
         description="Horizontal bar chart of published shares of China in India's imports of rare earths, magnets, graphite, titanium and lithium products, each labelled with its period.",
         source=source_of(observations),
-    )
-
-
-def flow_map(world: pd.DataFrame, points: pd.DataFrame, trade: pd.DataFrame, fiscal_year: str) -> alt.LayerChart:
-    """Lines from Russia and China to India, width by India's imports in one fiscal year.
-
-    ``points`` holds one representative point per ISO3 (columns iso3, lon, lat).
-    """
-    year = trade[(trade["fiscal_year"] == fiscal_year) & trade["partner_iso3"].isin(["RUS", "CHN"])]
-    india = points.set_index("iso3").loc["IND"]
-    flows = with_partner_names(year).merge(points, left_on="partner_iso3", right_on="iso3")
-    flows = flows.assign(
-        lon2=india["lon"], lat2=india["lat"], imports_usd_bn=flows["imports_usd_mn"] / 1000
-    )[["partner", "lon", "lat", "lon2", "lat2", "imports_usd_bn", "imports_usd_mn"]]
-    base = alt.Chart(world).mark_geoshape(fill="#E8E8E8", stroke="#FFFFFF", strokeWidth=0.4)
-    names = ["Russia", "China"]
-    lines = alt.Chart(flows).mark_rule(opacity=0.8, strokeCap="round").encode(
-        longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q",
-        strokeWidth=alt.StrokeWidth("imports_usd_bn:Q", title="Imports, US$ billion",
-                                    scale=alt.Scale(domain=[0, float(flows["imports_usd_bn"].max())], range=[0, 18])),
-        color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
-        tooltip=[alt.Tooltip("partner:N", title="From"),
-                 alt.Tooltip("imports_usd_mn:Q", title=f"India's imports {fiscal_year}, US$ million", format=",.2f")],
-    )
-    chart = (
-        alt.layer(base, lines)
-        .project("equalEarth", center=[85, 45], scale=260)
-        .properties(width=520, height=340)
-    )
-    return finish(
-        chart,
-        title=f"India's imports from Russia and China, {fiscal_year}",
-        subtitle="Line width: India's merchandise imports, US$ billion",
-        description=f"Map of Eurasia with lines from Russia and China to India whose widths show India's imports from each in {fiscal_year}.",
-        source=source_of(trade),
     )
 
 
@@ -186,26 +165,28 @@ def mineral_chapters_over_time(by_chapter: pd.DataFrame) -> alt.Chart:
     """India's imports from the world in the chapters that hold minerals and metals, by year."""
     world = by_chapter[(by_chapter["partner_iso3"] == "WLD") & by_chapter["hs_chapter"].isin(MINERAL_CHAPTERS)]
     rows = world.assign(
-        chapter=world["hs_chapter"] + " " + world["hs_chapter_description"].str.slice(0, 42),
+        chapter=(world["hs_chapter"] + " " + world["hs_chapter_description"]).map(wrapped),
         imports_usd_bn=world["imports_usd_mn"] / 1000,
-    )[["fiscal_year", "chapter", "imports_usd_bn", "imports_usd_mn"]]
+    )[["fiscal_year", "chapter", "imports_usd_bn"]]
     years = sorted(rows["fiscal_year"].unique())
     chart = (
         alt.Chart(rows)
         .mark_bar()
         .encode(
-            y=alt.Y("chapter:N", title=None, sort=list(MINERAL_CHAPTERS)),
+            y=alt.Y("chapter:N", title=None, sort=sorted(rows["chapter"].unique())),
             yOffset=alt.YOffset("fiscal_year:O", sort=years),
             x=alt.X("imports_usd_bn:Q", title="Imports from the world, US$ billion"),
             color=alt.Color("fiscal_year:O", title="Fiscal year", scale=alt.Scale(scheme="blues"), sort=years),
             tooltip=[alt.Tooltip("chapter:N", title="HS chapter"), alt.Tooltip("fiscal_year:O", title="Fiscal year"),
-                     alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f")],
+                     alt.Tooltip("imports_usd_bn:Q", title="Imports, US$ billion", format=",.2f")],
         )
         .properties(width=300, height=alt.Step(9))
     )
+    latest = rows[rows["fiscal_year"] == years[-1]].sort_values("imports_usd_bn").iloc[-1]
+    first_line = latest["chapter"].split("\n")[0]
     return finish(
         chart,
-        title="India's imports of minerals and metals from the world, by HS chapter",
+        title=f"Of India's mineral and metal imports, chapter {first_line.split(' ')[0]} is the largest in {years[-1]}",
         subtitle=[f"US$ billion, fiscal years {years[0]} to {years[-1]} ({years[-1]} provisional);",
                   "chapter 71 includes diamonds and precious metals, 28 rare-earth and lithium compounds."],
         description=f"Grouped bar chart of India's imports from the world in eight mineral and metal HS chapters, fiscal years {years[0]} to {years[-1]}.",
