@@ -8,6 +8,8 @@ import math
 import geopandas as gpd
 import pandas as pd
 
+from mineral_report.findings import readable
+
 # The shipped boundaries are at 1:110 million: coastal cities such as Mumbai can fall just
 # outside their simplified country. A point this close to its own country counts as inside.
 BORDER_TOLERANCE_DEG = 0.5
@@ -77,3 +79,50 @@ def sanctions_overview(organisations: pd.DataFrame, assessment: pd.DataFrame) ->
         columns={"name": "Organisation", "risk": "Assessment", "us_sanctions": "United States",
                  "eu_sanctions": "European Union", "uk_sanctions": "United Kingdom", "reason": "Why"}
     ).set_index("Organisation")
+
+
+DESIGNATED = "blocked"
+NEEDS_CHECKS = "elevated"
+
+
+def linked_russian_organisations(organisations: pd.DataFrame, links: pd.DataFrame,
+                                 assessment: pd.DataFrame) -> pd.DataFrame:
+    """Russian organisations with at least one recorded link to an Indian party, and their risk.
+
+    A link counts in either direction and whatever its kind (stake, agreement, memorandum,
+    office, reported talks), because any of them is a dealing an Indian party would have to
+    clear. Russian organisations linked only to other Russian ones are left out: the sanctions
+    question matters to India only where an Indian party is involved.
+    """
+    country = organisations.set_index("org_id")["country_iso3"]
+    name = organisations.set_index("org_id")["name"]
+    ends = pd.concat([
+        links.rename(columns={"source_org": "org", "target_org": "partner"}),
+        links.rename(columns={"target_org": "org", "source_org": "partner"}),
+    ])
+    cross = ends[(ends["org"].map(country) == "RUS") & (ends["partner"].map(country) == "IND")]
+    grouped = cross.groupby("org").agg(
+        indian_partners=("partner", lambda ids: ", ".join(sorted(set(ids.map(name))))),
+        links=("link_type", lambda kinds: ", ".join(sorted(set(kinds)))),
+    )
+    risk = assessment.set_index("org_id")["risk"]
+    table = grouped.assign(organisation=grouped.index.map(name), risk=grouped.index.map(risk))
+    return table.sort_values("organisation").reset_index(drop=True)[["organisation", "risk", "indian_partners", "links"]]
+
+
+def sanctions_among_linked(linked: pd.DataFrame) -> dict[str, object]:
+    """Counts and names behind the sanctions finding, over the organisations linked to India."""
+    designated = linked.loc[linked["risk"] == DESIGNATED, "organisation"].tolist()
+    checks = linked.loc[linked["risk"] == NEEDS_CHECKS, "organisation"].tolist()
+    return {
+        "n_linked": len(linked),
+        "n_designated": len(designated),
+        "designated": designated,
+        "n_needs_checks": len(checks),
+        "needs_checks": checks,
+    }
+
+
+def linked_for_page(linked: pd.DataFrame) -> pd.DataFrame:
+    return readable(linked, {"organisation": "Russian organisation", "risk": "Assessment",
+                             "indian_partners": "Indian partners", "links": "Kind of link"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import pycountry
@@ -25,6 +26,7 @@ from mineral_report.reserves import (
     with_shares,
 )
 from mineral_report.sources import graded
+from mineral_report.watch import build_date, status_text
 
 VOCABULARY = "mineral-profiles"
 LEADERS_SHOWN = 5
@@ -252,6 +254,16 @@ def _position_words(ranked: pd.DataFrame, iso3: str) -> str:
     return ranked.at[iso3, "figure"] if share == "—" else share
 
 
+def watch_of(item: Mineral, items: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Open items whose topic or pending decision names the mineral, as the page states them today."""
+    text = items["topic"].fillna("") + " " + items["decision_pending"].fillna("")
+    rows = items[text.str.contains(item.pattern, na=False)]
+    return pd.DataFrame({
+        "item": rows["topic"], "decision pending": rows["decision_pending"],
+        "status": [status_text(row, today) for _, row in rows.iterrows()],
+    }).reset_index(drop=True)
+
+
 def lead_sentence(item: Mineral, usgs: pd.DataFrame) -> str:
     """The profile's first sentence: who leads the first stage USGS publishes, and Russia's place."""
     if not item.usgs:
@@ -289,6 +301,7 @@ class ProfileData:
     organisations: pd.DataFrame
     events: pd.DataFrame
     claims: pd.DataFrame
+    watch: pd.DataFrame
 
 
 def build(profile_id: str) -> ProfileData:
@@ -305,6 +318,7 @@ def build(profile_id: str) -> ProfileData:
         organisations=organisations_of(item, load("organisations")),
         events=events_of(item, load("india-russia-events")),
         claims=claims_of(item, load("claims-ledger")),
+        watch=watch_of(item, load("watch-items"), build_date()),
     )
 
 
@@ -328,14 +342,29 @@ SECTIONS = (
     ("events", "Events", "No event in the timeline mentions it."),
     ("claims", "Claims checked", "No claim in the ledger is about it."),
 )
+# Shown apart (its own cell): the statuses follow the build date by design, so nbval ignores it.
+WATCH_SECTION = ("watch", "What to watch", "No open item on the report's watch list names it.")
 COLUMN_TITLES = {
     "stage": "Stage, year (edition)", "leaders": "Largest countries (share of world)",
     "commodity": "Commodity", "country": "Country", "period": "Period", "what": "What was counted",
     "partner": "Partner", "figure": "Figure", "source": "Source", "grade": "Kind of source",
     "who": "Who", "share": "Share", "organisation": "Organisation", "minerals": "Minerals",
     "date": "Date", "what happened": "What happened", "status": "Status", "claim": "Claim",
-    "verdict": "Verdict",
+    "verdict": "Verdict", "item": "Item", "decision pending": "Decision pending",
 }
+
+
+def _display_part(data: ProfileData, attribute: str, caption: str, empty: str) -> None:
+    from IPython.display import Markdown, display
+
+    from mineral_report.tables import FilterableTable
+
+    frame: pd.DataFrame = getattr(data, attribute)
+    if frame.empty:
+        display(Markdown(f"**{caption}.** {empty}"))
+        return
+    shown = frame.rename(columns=COLUMN_TITLES)
+    display(FilterableTable(shown, filters=[], caption=f"{data.mineral.name}: {caption.lower()}"))
 
 
 def show(profile_id: str) -> None:
@@ -343,17 +372,16 @@ def show(profile_id: str) -> None:
     from IPython.display import Markdown, display
 
     from mineral_report.charts.profiles import leaders_chart
-    from mineral_report.tables import FilterableTable
 
     data = build(profile_id)
     display(Markdown(data.lead))
     chart = leaders_chart(data.mineral, load_series("usgs-mcs-world"))
     if chart is not None:
         display(chart)
-    for attribute, caption, empty in SECTIONS:
-        frame: pd.DataFrame = getattr(data, attribute)
-        if frame.empty:
-            display(Markdown(f"**{caption}.** {empty}"))
-            continue
-        shown = frame.rename(columns=COLUMN_TITLES)
-        display(FilterableTable(shown, filters=[], caption=f"{data.mineral.name}: {caption.lower()}"))
+    for section in SECTIONS:
+        _display_part(data, *section)
+
+
+def show_watch(profile_id: str) -> None:
+    """Display the open items that concern one mineral, as of the build date."""
+    _display_part(build(profile_id), *WATCH_SECTION)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mineral_report.findings import readable
 from mineral_report.periods import fiscal_year_of
 
 # Outcomes with a signed, dated instrument or a measure in effect count as delivered.
@@ -45,3 +46,30 @@ def dialogue_to_delivery(events: pd.DataFrame) -> pd.DataFrame:
         ["date", "forum", "summary", "outcome_status", "delivered", "confirmation"]
     ]
     return table.sort_values("date", ascending=False).reset_index(drop=True)
+
+
+def company_deals(events: pd.DataFrame) -> pd.DataFrame:
+    """India–Russia company deals, each counted once however many events it took.
+
+    Events are grouped by their ``deal`` name (a signing and its completion are one deal),
+    whatever forum they happened at. A deal is delivered when at least one of its events has a
+    confirmed, signed or implemented outcome.
+    """
+    deals = events[events["india_russia"] & (events["category"] == "company deal")]
+    if deals["deal"].isna().any():
+        missing = deals.loc[deals["deal"].isna(), "event_id"].tolist()
+        raise ValueError(f"company-deal events without a deal name: {', '.join(missing)}")
+    delivered = deals["outcome_status"].isin(DELIVERED) & (deals["confirmation"] == "confirmed")
+    table = deals.assign(delivered=delivered).groupby("deal").agg(
+        first_date=("date", "min"), last_date=("date", "max"), events=("event_id", "size"), delivered=("delivered", "any"),
+    )
+    return table.sort_values("first_date").reset_index()
+
+
+
+def company_deals_for_page(deals: pd.DataFrame) -> pd.DataFrame:
+    """The company-deal table under readable headers, dates as YYYY-MM-DD."""
+    shown = deals.assign(first=deals["first_date"].dt.strftime("%Y-%m-%d"), last=deals["last_date"].dt.strftime("%Y-%m-%d"),
+                         done=deals["delivered"].map({True: "yes", False: "no"}))
+    return readable(shown, {"deal": "Company deal", "first": "First step", "last": "Latest step",
+                            "events": "Steps logged", "done": "Delivered"})

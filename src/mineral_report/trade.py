@@ -293,6 +293,12 @@ COMTRADE_MISSING = (
 )
 
 
+COMTRADE_MISSING_HEADLINE = (
+    "This edition does not yet carry UN Comtrade's series of India's critical-mineral imports by "
+    "partner, so Russia's and China's shares of them are not measured here."
+)
+
+
 def comtrade_findings(comtrade: pd.DataFrame | None, concordance: pd.DataFrame) -> dict[str, object]:
     """The values the chapter glues: ``comtrade_finding`` always, the figures when there are data.
 
@@ -300,7 +306,8 @@ def comtrade_findings(comtrade: pd.DataFrame | None, concordance: pd.DataFrame) 
     totals (each code once), Russia's and China's shares, the largest item from Russia.
     """
     if comtrade is None:
-        return {"comtrade_finding": COMTRADE_MISSING, "comtrade_items_lead": ""}
+        return {"comtrade_finding": COMTRADE_MISSING, "comtrade_headline": COMTRADE_MISSING_HEADLINE,
+                "comtrade_items_lead": ""}
     world_years = comtrade.loc[comtrade["partner_iso3"] == "WLD", "calendar_year"]
     latest, first = comtrade_latest_year(comtrade), int(world_years.min())
     basket = comtrade_shares(comtrade_basket_imports(comtrade, concordance)).set_index("calendar_year")
@@ -342,6 +349,11 @@ def comtrade_findings(comtrade: pd.DataFrame | None, concordance: pd.DataFrame) 
         f"China's for {values['comtrade_n_minerals_rus_above_chn']}."
     )
     values["comtrade_finding"] = " ".join(sentences)
+    values["comtrade_headline"] = (
+        f"In {latest}, Russia supplied {_percent(values['comtrade_basket_rus_share'])} and China "
+        f"{_percent(values['comtrade_basket_chn_share'])} of the {_usd(basket.at[latest, 'world_usd'])} "
+        "of critical-mineral goods India imported, by UN Comtrade's records."
+    )
     values["comtrade_items_lead"] = (
         f"The largest basket items India imported from Russia in {latest}, by value, and Russia's share "
         "of India's imports of each:" if not top.empty else ""

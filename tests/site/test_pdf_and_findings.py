@@ -11,12 +11,12 @@ from pypdf import PdfReader
 import mineral_report as report
 from mineral_report.book.page_figures import chart_specs
 from mineral_report.book.pdf import PDF_NAME, book_order
-from mineral_report.editions import Editions, year_before_largest_rise
+from mineral_report.findings import import_mix, reserve_change
+from mineral_report.magnets import magnet_unit_values, rare_earth_magnet_estimates
 from mineral_report.reserves import concentration_table, revisions
-from mineral_report.trade import latest_final_year, partner_table, russia_share_of_imports
+from mineral_report.trade import latest_final_year, russia_share_of_imports
 
 from ..conftest import REPO, SITE
-
 
 
 @pytest.fixture(scope="module")
@@ -62,28 +62,33 @@ def _pasted(html: str) -> list[str]:
     return re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
 
 
-def test_key_findings_equal_the_chapters_values() -> None:
-    """The landing page shows the figures of the pinned data: the current edition, the latest final year."""
+def test_summary_findings_equal_the_values_the_package_computes() -> None:
     values = _pasted((SITE / "index.html").read_text(encoding="utf-8"))
     trade = report.load("india-trade-by-partner")
-    imports = partner_table(trade, "imports_usd_mn")
     latest = latest_final_year(trade)
-    baseline = year_before_largest_rise(russia_share_of_imports(trade))
-    usgs = report.load_series("usgs-mcs-world")
-    editions = Editions.of(usgs)
-    russia_ree = revisions(usgs, "rare-earths").query("country_iso3 == 'RUS'").set_index("edition")["value"]
+    mix = import_mix(trade, report.load("india-imports-by-hs-chapter"))
+    observations = report.load("india-mineral-trade-observations")
+    magnets = magnet_unit_values(observations, report.load("magnet-unit-value-basis")).iloc[0]
+    use = rare_earth_magnet_estimates(observations).iloc[0]
+    usgs = report.load_all_vintages("usgs-mcs-world")
+    reserves = reserve_change(revisions(usgs, "rare-earths"), "RUS")
     supply = concentration_table(usgs).query("kind == 'supply'").set_index("commodity")
     expected = [
-        f"{imports.at[baseline, 'RUS'] / 1000:.1f}",
-        baseline,
-        f"{imports.at[latest, 'RUS'] / 1000:.1f}",
-        latest,
-        f"{russia_ree[editions.first] / 1e6:.1f}",
-        f"{russia_ree[editions.current] / 1e6:.1f}",
-        str(editions.current),
-        f"{supply.at['rare-earths', 'china_share'] * 100:.0f}",
-        f"{supply.at['palladium', 'russia_share'] * 100:.0f}",
+        mix["year"], mix["status"], f"{mix['total_bn']:.1f}", f"{mix['fuels_share']:.0f}",
+        f"{russia_share_of_imports(trade)[latest] * 100:.1f}", latest,
+        f"{magnets['tonnes']:,.0f}", magnets["period"], f"{magnets['usd_per_kg']:.2f}",
+        f"{magnets['floor_usd_per_kg']:.0f}", f"{use['annual_t']:,.0f}", f"{use['2_months_t']:,.0f}",
     ]
-    for value in expected:
+    assert values[: len(expected)] == expected
+    for value in (f"{reserves['first_mt']:.1f}", str(reserves["first_edition"]), f"{reserves['current_mt']:.1f}",
+                  f"{supply.at['rare-earths', 'china_share'] * 100:.0f}", f"{supply.at['palladium', 'russia_share'] * 100:.0f}"):
         assert value in values, value
-    assert values[:4] == expected[:4]
+
+
+def test_the_landing_page_lists_every_watch_item_with_its_sources() -> None:
+    html = (SITE / "index.html").read_text(encoding="utf-8")
+    items = report.load("watch-items")
+    assert html.count('<ul class="watch-list">') == 1
+    for topic in items["topic"]:
+        assert topic.replace("'", "&#x27;") in html, topic
+    assert 'href="https://pib.gov.in/PressReleasePage.aspx?PRID=2261399"' in html

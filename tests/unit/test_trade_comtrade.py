@@ -19,6 +19,7 @@ from mineral_report.refresh import comtrade
 from mineral_report.refresh.vintage import NewVintage, csv_bytes, publish
 from mineral_report.trade import (
     COMTRADE_MISSING,
+    COMTRADE_MISSING_HEADLINE,
     comtrade_basket_imports,
     comtrade_findings,
     comtrade_items_table,
@@ -107,9 +108,12 @@ def test_a_pinned_vintage_is_read_and_an_unpinned_one_is_not(data_copy, planted)
 
 
 def test_without_a_pinned_vintage_the_finding_says_so_in_plain_words(concordance) -> None:
-    assert comtrade_findings(None, concordance) == {"comtrade_finding": COMTRADE_MISSING, "comtrade_items_lead": ""}
-    assert "does not yet carry" in COMTRADE_MISSING
-    assert "refresh" not in COMTRADE_MISSING and "make" not in COMTRADE_MISSING
+    assert comtrade_findings(None, concordance) == {
+        "comtrade_finding": COMTRADE_MISSING, "comtrade_headline": COMTRADE_MISSING_HEADLINE, "comtrade_items_lead": "",
+    }  # fmt: skip
+    for text in (COMTRADE_MISSING, COMTRADE_MISSING_HEADLINE):
+        assert "does not yet carry" in text
+        assert "refresh" not in text and "make" not in text and "vintage" not in text
 
 
 def test_a_heading_is_counted_without_its_own_subheadings() -> None:
@@ -169,6 +173,10 @@ def test_the_findings_are_computed_from_the_vintage(planted, concordance) -> Non
     assert found["comtrade_top_rus_usd_mn"] == pytest.approx(300)
     assert found["comtrade_n_minerals"] == 6  # rare earths, nickel, gallium, germanium, vanadium, coal
     assert found["comtrade_n_minerals_rus_above_chn"] == 2  # nickel and coal
+    assert found["comtrade_headline"] == (
+        "In 2024, Russia supplied 34.1% and China 7.6% of the US$ 1.4 billion of critical-mineral goods "
+        "India imported, by UN Comtrade's records."
+    )
     text = found["comtrade_finding"]
     assert text.startswith("In 2024, the latest year in the series, India imported US$ 1.4 billion")
     assert "Russia supplied 34.1% of that value and China 7.6%" in text
@@ -235,9 +243,10 @@ def test_the_chapter_shows_the_planted_series_when_it_is_pinned(planted_dir, mon
     assert glued["comtrade_latest_year"] == "2024"
     assert "Russia supplied 34.1% of that value and China 7.6%" in glued["comtrade_finding"]
     drawn = [
-        output["data"]["application/vnd.vegalite.v6+json"]["title"]["text"]
+        " ".join(output["data"]["application/vnd.vegalite.v6+json"]["title"]["text"])
         for cell in notebook.cells if cell.cell_type == "code"
         for output in cell.get("outputs", []) if "application/vnd.vegalite.v6+json" in output.get("data", {})
     ]  # fmt: skip
-    assert "Russia's and China's shares of India's imports of each basket mineral, 2024" in drawn
+    assert "China supplies more than Russia for 4 of 6 basket minerals, Russia for 2 Shares of India's imports, 2024" in drawn
+    assert "India's critical-mineral imports from Russia: US$ 1 million in 2023, US$ 460 million in 2024" in drawn
     assert "India's imports of each basket mineral from Russia, China and the world" in drawn

@@ -201,7 +201,7 @@ def mineral_chapters_over_time(by_chapter: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("chapter:N", title="HS chapter"), alt.Tooltip("fiscal_year:O", title="Fiscal year"),
                      alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f")],
         )
-        .properties(width=420, height=alt.Step(9))
+        .properties(width=300, height=alt.Step(9))
     )
     return finish(
         chart,
@@ -235,7 +235,7 @@ def comtrade_shares_chart(shares: pd.DataFrame, year: int) -> alt.Chart:
         alt.Chart(rows)
         .mark_bar()
         .encode(
-            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
             yOffset=alt.YOffset("partner:N", sort=names),
             x=alt.X("share_percent:Q", title="Share of India's imports of the mineral, %",
                     scale=alt.Scale(domain=[0, 100])),
@@ -244,17 +244,24 @@ def comtrade_shares_chart(shares: pd.DataFrame, year: int) -> alt.Chart:
                      alt.Tooltip("share_percent:Q", title="Share, %", format=".1f"),
                      alt.Tooltip("world_usd_mn:Q", title="India's imports from the world, US$ million", format=",.1f")],
         )
-        .properties(width=420, height=alt.Step(9))
+        .properties(width=300, height=alt.Step(9))
     )
     return finish(
         chart,
-        title=f"Russia's and China's shares of India's imports of each basket mineral, {year}",
-        subtitle=f"% of the value India reported importing from the world, calendar year {year}; "
-                 "minerals ordered by that value, largest first",
+        title=[f"China supplies more than Russia for {(imported['chn_share'] > imported['rus_share']).sum()} "
+               f"of {len(order)} basket minerals, Russia for {(imported['rus_share'] > imported['chn_share']).sum()}",
+               f"Shares of India's imports, {year}"],
+        subtitle=[f"% of the value India imported from the world, calendar year {year};",
+                  "minerals ordered by that value, largest first"],
         description=f"Grouped horizontal bar chart of Russia's and China's shares of India's imports of "
                     f"{len(order)} critical minerals in {year}, in percent of the value imported from the world.",
         source=source_of(shares),
     )
+
+
+def _from_russia(rows: pd.DataFrame, year: int) -> float:
+    """US$ million from Russia in ``year``; 0 when India reported none (Comtrade lists no zeros)."""
+    return float(rows.loc[(rows["partner"] == "Russia") & (rows["calendar_year"] == year), "imports_usd_mn"].sum())
 
 
 def comtrade_basket_chart(basket: pd.DataFrame) -> alt.Chart:
@@ -280,8 +287,10 @@ def comtrade_basket_chart(basket: pd.DataFrame) -> alt.Chart:
     )
     return finish(
         chart,
-        title="India's imports of the critical-mineral basket from Russia and from China",
-        subtitle=f"US$ million, calendar years {first} to {last}; each HS code of the basket counted once",
+        title=[f"India's critical-mineral imports from Russia: US$ {_from_russia(rows, first):,.0f} million",
+               f"in {first}, US$ {_from_russia(rows, last):,.0f} million in {last}"],
+        subtitle=[f"Imports from Russia and from China, US$ million, calendar years {first} to {last};",
+                  "each HS code of the basket counted once"],
         description=f"Line chart of India's imports of the basket's HS codes from Russia and from China "
                     f"by calendar year from {first} to {last}, in US$ million.",
         source=source_of(basket),
@@ -302,7 +311,7 @@ def comtrade_minerals_chart(imports: pd.DataFrame) -> alt.Chart:
         .mark_rect()
         .encode(
             x=alt.X("calendar_year:O", title="Calendar year", sort=years),
-            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("mineral:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
             color=alt.Color("imports_usd_mn:Q", title="US$ million", scale=alt.Scale(type="log", scheme="blues")),
             column=alt.Column("partner:N", title=None, sort=partners),
             tooltip=[alt.Tooltip("mineral:N", title="Mineral"), alt.Tooltip("partner:N", title="From"),
@@ -310,11 +319,11 @@ def comtrade_minerals_chart(imports: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.2f"),
                      alt.Tooltip("imports_t:Q", title="Net weight, tonnes", format=",.1f")],
         )
-        .properties(width=alt.Step(24), height=alt.Step(16))
+        .properties(width=alt.Step(18), height=alt.Step(16))
     )
     return finish(
         chart,
-        title="India's imports of each basket mineral from Russia, China and the world",
+        title=["India's imports of each basket mineral from Russia, China and the world"],
         subtitle=[f"US$ million by calendar year, {years[0]} to {years[-1]} (logarithmic colour scale);",
                   "a blank cell: no imports reported from that partner"],
         description=f"Three grids, for Russia, China and the world, of India's imports of each basket mineral "

@@ -1,0 +1,136 @@
+"""The numbers behind the executive summary, each computed from the pinned data.
+
+Nothing here names a year or an edition: the period of each finding is read from the data
+(the latest final fiscal year, the only year with a product breakdown, the first and current
+USGS editions), so a new vintage moves the summary with it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mineral_report.periods import fiscal_year_start
+
+FUELS_CHAPTER = "27"
+
+
+def names_in_prose(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'; 'none' for an empty list."""
+    if not names:
+        return "none"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def import_mix(
+    trade: pd.DataFrame, by_chapter: pd.DataFrame, partner: str = "RUS"
+) -> dict[str, object]:
+    """A partner's imports and their fuel share, both for the one year that has a breakdown.
+
+    The year is the latest one the chapter table covers for the partner; the total is that
+    same year's, so a share is never taken of another year's total.
+    """
+    chapters = by_chapter[by_chapter["partner_iso3"] == partner]
+    if chapters.empty:
+        raise ValueError(f"no import breakdown by HS chapter for {partner}")
+    year = max(chapters["fiscal_year"], key=fiscal_year_start)
+    row = trade[(trade["fiscal_year"] == year) & (trade["partner_iso3"] == partner)]
+    if row.empty:
+        raise ValueError(f"no total imports from {partner} for {year}")
+    total = float(row["imports_usd_mn"].iloc[0])
+    in_year = chapters[chapters["fiscal_year"] == year]
+    fuels = float(in_year.loc[in_year["hs_chapter"] == FUELS_CHAPTER, "imports_usd_mn"].sum())
+    return {
+        "year": year,
+        "status": str(row["data_status"].iloc[0]),
+        "total_bn": total / 1000,
+        "fuels_bn": fuels / 1000,
+        "fuels_share": fuels / total * 100,
+    }
+
+
+def russia_as_supplier(observations: pd.DataFrame) -> pd.DataFrame:
+    """Where published official figures place Russia among India's suppliers of a good."""
+    ranks = observations[(observations["partner_iso3"] == "RUS") & (observations["unit"] == "rank")]
+    return (
+        pd.DataFrame(
+            {
+                "good": ranks["mineral"],
+                "place": ranks["value"].astype(int),
+                "period": [
+                    period_label(p, t) for p, t in zip(ranks["period"], ranks["period_type"])
+                ],
+                "what the source says": ranks["quote_summary"],
+                "carried by": ranks["publisher"],
+                "observation": ranks["observation_id"],
+            }
+        )
+        .sort_values(["place", "good"])
+        .reset_index(drop=True)
+    )
+
+
+def period_label(period: str, period_type: str) -> str:
+    """A run of whole fiscal years given in months ('2019-04 to 2024-03') as '2019-20 to 2023-24'."""
+    if period_type == "months":
+        start, _, end = period.partition(" to ")
+        if start.endswith("-04") and end.endswith("-03"):
+            first, last = int(start[:4]), int(end[:4]) - 1
+            return f"{first}-{(first + 1) % 100:02d} to {last}-{(last + 1) % 100:02d}"
+    return period
+
+
+def ordinal(number: int) -> str:
+    """1 → 'first', 2 → 'second' … for the small places a supplier list names."""
+    words = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+    if number not in words:
+        raise ValueError(f"no word for place {number}")
+    return words[number]
+
+
+def reserve_change(revisions: pd.DataFrame, iso3: str) -> dict[str, object]:
+    """A country's reserves in the first and the current edition of the series."""
+    rows = revisions[(revisions["country_iso3"] == iso3) & revisions["value"].notna()].sort_values(
+        "edition"
+    )
+    if len(rows) < 2:
+        raise ValueError(f"{iso3} has fewer than two editions with a reserves figure")
+    first, current = rows.iloc[0], rows.iloc[-1]
+    return {
+        "first_edition": int(first["edition"]),
+        "first_mt": float(first["value"]) / 1e6,
+        "current_edition": int(current["edition"]),
+        "current_mt": float(current["value"]) / 1e6,
+        "change_share": (float(current["value"]) / float(first["value"]) - 1) * 100,
+    }
+
+
+def readable(
+    table: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """A table for the page: the chosen columns under readable headers, numbers formatted,
+    missing cells shown as a dash, the first column as row labels. ``formats`` maps a column
+    to a format spec such as ',.0f'."""
+    formats = formats or {}
+    view = table[list(columns)].copy()
+    for column, spec in formats.items():
+        view[column] = view[column].map(
+            lambda value, spec=spec: "—" if pd.isna(value) else format(value, spec)
+        )
+    view = view.astype(object).where(view.notna(), "—")
+    view = view.rename(columns=columns)
+    return view.set_index(view.columns[0])
+
+
+def russia_as_supplier_for_page(named: pd.DataFrame) -> pd.DataFrame:
+    return readable(
+        named,
+        {
+            "good": "Good",
+            "place": "Russia's place",
+            "period": "Period",
+            "what the source says": "What the source says",
+            "carried by": "Carried by",
+        },
+    )
