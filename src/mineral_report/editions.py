@@ -3,7 +3,8 @@
 Chapters never name an edition or a fiscal year: "the current edition" is the last pinned one,
 "the previous edition" the one before it, "the first edition on file" the oldest pinned one, and
 "the latest final fiscal year" the newest year the trade statistics mark final
-(``trade.latest_final_year``), "the latest provisional year" a newer one marked provisional. A new edition
+(``trade.latest_final_year``); whether a year's figures are final or provisional is read from
+the statistics (``status_of``). A new edition
 changes these only once it is pinned, because the series loaded is exactly the pinned list.
 """
 
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mineral_report.periods import fiscal_year_start
-from mineral_report.trade import latest_final_year
 
 
 @dataclass(frozen=True)
@@ -48,25 +48,6 @@ class Editions:
         """The editions in words: "2024, 2025 and 2026"."""
         names = [str(e) for e in self.all]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _years(trade: pd.DataFrame, status: str) -> list[str]:
-    years = trade.loc[trade["data_status"] == status, "fiscal_year"].dropna().unique()
-    return sorted(years, key=fiscal_year_start)
-
-
-def latest_fiscal_year(trade: pd.DataFrame, status: str) -> str | None:
-    """The newest fiscal year whose figures carry ``status`` ("final" or "provisional")."""
-    years = _years(trade, status)
-    return years[-1] if years else None
-
-
-def latest_provisional_year(trade: pd.DataFrame) -> str | None:
-    """The newest provisional fiscal year, if it is newer than every final one."""
-    provisional = latest_fiscal_year(trade, "provisional")
-    if provisional is None or fiscal_year_start(provisional) <= fiscal_year_start(latest_final_year(trade)):
-        return None
-    return provisional
 
 
 def status_of(trade: pd.DataFrame, fiscal_year: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 import mineral_report as report
 from mineral_report.editions import (
-    Editions, latest_fiscal_year, latest_provisional_year, latest_year_with, status_of, year_before_largest_rise,
+    Editions, latest_year_with, status_of, year_before_largest_rise,
 )
 from mineral_report.reserves import (
     change_in_words, concentration_table, coverage_gaps, headline_change, rare_earth_findings,
@@ -90,19 +90,12 @@ def test_gaps_are_computed_from_what_each_edition_carries() -> None:
 
 def test_fiscal_years_from_the_trade_statistics() -> None:
     trade = report.load("india-trade-by-partner", vintage="2026-11-22")
-    assert latest_fiscal_year(trade, "final") == "2024-25"
-    assert latest_provisional_year(trade) == "2025-26"
     assert status_of(trade, "2025-26") == "provisional" and status_of(trade, "2024-25") == "final"
     assert year_before_largest_rise(russia_share_of_imports(trade)) == "2021-22"  # before 1.6% became 6.5%
     by_chapter = report.load("india-imports-by-hs-chapter", vintage="2026-11-22")
     assert latest_year_with(by_chapter, partner_iso3="RUS") == "2025-26"
     with pytest.raises(ValueError, match="no fiscal year holds rows with partner_iso3=ATA"):
         latest_year_with(by_chapter, partner_iso3="ATA")
-
-
-def test_a_provisional_year_older_than_the_final_ones_is_not_the_latest() -> None:
-    trade = pd.DataFrame({"fiscal_year": ["2023-24", "2024-25"], "data_status": ["provisional", "final"]})
-    assert latest_provisional_year(trade) is None
 
 
 def test_observations_are_found_by_what_they_are() -> None:
