@@ -36,7 +36,7 @@ def source_of(*frames: pd.DataFrame) -> Citation:
 
 
 def finish(
-    chart: ChartT, *, title: str, subtitle: str | list[str], description: str, source: Citation,
+    chart: ChartT, *, title: str | list[str], subtitle: str | list[str], description: str, source: Citation,
     interaction: str | None = None,
 ) -> ChartT:
     """Give a chart what every chart in the book must have.
@@ -47,13 +47,14 @@ def finish(
     reader what the interactive chart does ("Click a category…"): the web page prints it under
     the chart, the PDF leaves it out (paper cannot be clicked).
     """
+    heads = [title] if isinstance(title, str) else title
     lines = [subtitle] if isinstance(subtitle, str) else subtitle
     usermeta = {"source": source.source, "licence": source.licence}
     if interaction:
         usermeta["interaction"] = interaction
     # Titles are never cut and never widen the chart: long ones are set on several lines.
     return chart.properties(
-        title=alt.Title(textwrap.wrap(title, TITLE_WIDTH),
+        title=alt.Title([part for head in heads for part in textwrap.wrap(head, TITLE_WIDTH)],
                         subtitle=[part for line in lines for part in textwrap.wrap(line, SUBTITLE_WIDTH)]),
         description=description,
         usermeta=usermeta,
