@@ -322,6 +322,22 @@ def build(profile_id: str) -> ProfileData:
     )
 
 
+def _normalised(text: str) -> str:
+    return re.sub(r"\s*\(.*?\)\s*", " ", text).strip().lower()
+
+
+def profile_of(text: str) -> str | None:
+    """The profile a mineral named in a table belongs to, in any dataset's wording, if any."""
+    names: dict[str, str] = {}
+    for item in minerals():
+        for name in (item.name, item.profile_id, *item.concordance, *item.trade, *item.processing):
+            names.setdefault(_normalised(name), item.profile_id)
+        for commodity in item.usgs:
+            names.setdefault(_normalised(commodity_label(commodity)), item.profile_id)
+            names.setdefault(_normalised(commodity.replace("-", " ")), item.profile_id)
+    return names.get(_normalised(text)) if isinstance(text, str) else None
+
+
 def profile_link(profile_id: str, from_chapter: bool = True) -> str:
     """The address of a profile, relative to a chapter page (or to the landing page)."""
     prefix = "" if from_chapter else "chapters/"

@@ -153,6 +153,18 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
+# A column with this title names minerals: each name that has a profile links to it.
+PROFILED_TITLE = "Mineral"
+
+
+def _profile(value: str) -> str | None:
+    """The address of the mineral's profile, relative to a chapter page, if it has one."""
+    from mineral_report.profiles import profile_link, profile_of
+
+    found = profile_of(value)
+    return profile_link(found) if found else None
+
+
 @dataclass
 class ReportTable:
     """A table as the book prints it (see the module's description)."""
@@ -194,6 +206,8 @@ class ReportTable:
                     reasons[styles[name].missing] = None
                     cells.append(f'<td{css}><span class="missing" title="{html.escape(styles[name].missing)}">{DASH}'
                                  f'<span class="visually-hidden"> {html.escape(styles[name].missing)}</span></span></td>')
+                elif styles[name].title == PROFILED_TITLE and (profile := _profile(value)):
+                    cells.append(f'<td{css}><a href="{profile}">{html.escape(value)}</a></td>')
                 else:
                     cells.append(f"<td{css}>{html.escape(value)}</td>")
             attrs = " ".join(

@@ -85,3 +85,13 @@ def test_parts_select_their_mineral_only() -> None:
 def test_unknown_profile_is_named() -> None:
     with pytest.raises(KeyError, match="no mineral profile 'unobtainium'"):
         profiles.mineral("unobtainium")
+
+
+def test_tables_link_each_profiled_mineral_to_its_profile() -> None:
+    from mineral_report.tables import report_table
+
+    frame = pd.DataFrame({"mineral": ["Rare earths (REO)", "Palladium", "Antimony"], "value": [1, 2, 3]})
+    page = report_table(frame, "Minerals")._repr_html_()
+    assert '<a href="07-mineral-profiles.html#profile-rare-earths">Rare earths (REO)</a>' in page
+    assert '<a href="07-mineral-profiles.html#profile-platinum-group-metals">Palladium</a>' in page
+    assert "<td>Antimony</td>" in page  # no profile, no link
