@@ -47,7 +47,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 CHART_TIMEOUT_MS = 20_000
-SIDE_MARGIN_MM = 16  # left and right page margins of the printed PDF
+SIDE_MARGIN_MM = 12  # left and right page margins of the printed PDF
 MARGIN = {"top": "20mm", "bottom": "18mm", "left": f"{SIDE_MARGIN_MM}mm", "right": f"{SIDE_MARGIN_MM}mm"}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "0.0.0.0", "::1"}
 # What a reader of paper has no use for: code, controls, data tables behind a click, scripts,
@@ -328,7 +328,8 @@ def add_bookmarks(writer: PdfWriter, headings: list[Heading], found: dict[str, t
     chapter = None
     for heading in headings:
         page, top = found[heading.anchor]
-        item = writer.add_outline_item(heading.title, page - 1 + offset, parent=None if heading.level == 1 else chapter,
+        item = writer.add_outline_item(title=heading.title, page_number=page - 1 + offset,
+                                       parent=None if heading.level == 1 else chapter,
                                        fit=Fit.xyz(left=0, top=top))
         if heading.level == 1:
             chapter = item
