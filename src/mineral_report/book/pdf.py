@@ -50,7 +50,7 @@ CHART_TIMEOUT_MS = 20_000
 SIDE_MARGIN_MM = 12  # left and right page margins of the printed PDF
 PRINTABLE = {"width": round((210 - 2 * SIDE_MARGIN_MM) / 25.4 * 96), "height": 1123}  # A4, CSS px
 MARGIN = {"top": "20mm", "bottom": "18mm", "left": f"{SIDE_MARGIN_MM}mm", "right": f"{SIDE_MARGIN_MM}mm"}
-_LONG_TOKEN = re.compile(r"\S{24,}")
+_LONG_TOKEN = re.compile(r"\S{12,}")
 _BREAK_AFTER = re.compile(r"([/_.\-=&?,;:])")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "0.0.0.0", "::1"}
 # What a reader of paper has no use for: code, controls, data tables behind a click, scripts,
