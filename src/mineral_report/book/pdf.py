@@ -47,8 +47,11 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 CHART_TIMEOUT_MS = 20_000
-SIDE_MARGIN_MM = 16  # left and right page margins of the printed PDF
+SIDE_MARGIN_MM = 12  # left and right page margins of the printed PDF
+PRINTABLE = {"width": round((210 - 2 * SIDE_MARGIN_MM) / 25.4 * 96), "height": 1123}  # A4, CSS px
 MARGIN = {"top": "20mm", "bottom": "18mm", "left": f"{SIDE_MARGIN_MM}mm", "right": f"{SIDE_MARGIN_MM}mm"}
+_LONG_TOKEN = re.compile(r"\S{12,}")
+_BREAK_AFTER = re.compile(r"([/_.\-=&?,;:])")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "0.0.0.0", "::1"}
 # What a reader of paper has no use for: code, controls, data tables behind a click, scripts,
 # the phone variant of each chart, and anything the site marks web-only.
@@ -147,6 +150,11 @@ def chapter_fragment(site: Path, page: str, pages: set[str], site_url: str | Non
         else:
             link["href"] = target
             link.attrs.pop("download", None)
+    # Long addresses and paths in tables get break points after their separators.
+    for cell in article.select("td, th"):
+        for text in cell.find_all(string=True):
+            if _LONG_TOKEN.search(text):
+                text.replace_with(_LONG_TOKEN.sub(lambda m: _BREAK_AFTER.sub("\\1\u200b", m.group(0)), text))
     for image in article.select("img[src]"):
         image["src"] = posixpath.normpath(posixpath.join(posixpath.dirname(page), image["src"]))
     headings = []
@@ -175,8 +183,10 @@ def contents_html(headings: list[Heading], pages: dict[str, int] | None) -> str:
 PRINT_CSS = """
 @page { size: A4; }
 html, body { background: #fff !important; }
-body { font-size: 10.5pt; }
-.bd-article { max-width: none !important; padding: 0 !important; }
+body { font-size: 10pt; }
+/* The theme lays the article out as a flex item, which grows to its widest table. */
+.bd-content { display: block !important; padding: 0 !important; }
+.bd-article { max-width: none !important; min-width: 0 !important; width: auto !important; padding: 0 !important; }
 .pdf-chapter { break-before: page; }
 /* The theme hides an article's first heading in print (it prints the page title apart); here
    every chapter starts with its own heading. */
@@ -187,18 +197,20 @@ h1 { font-size: 1.7rem; } h2 { font-size: 1.3rem; } h3 { font-size: 1.1rem; }
    whole, it would leave the page before it almost blank). */
 figure, .report-figure, .admonition { break-inside: avoid; }
 table, .output, .cell_output, .cell { break-inside: auto !important; }
+
 tr { break-inside: avoid; }
 p { orphans: 3; widows: 3; }
 .chart-wide, .chart-any { display: block !important; }
 .pdf-contents { break-after: page; }
 .pdf-contents-title { font-size: 1.7rem; font-weight: 700; margin: 0 0 1rem; }
 .pdf-contents ol { list-style: none; padding: 0; margin: 0; }
-.pdf-contents li { margin: 0.15rem 0; }
+.pdf-contents { font-size: 0.85rem; line-height: 1.3; }
+.pdf-contents li { margin: 0.05rem 0; }
 .pdf-contents a { display: flex; gap: 0.5rem; color: inherit; text-decoration: none; }
 .pdf-contents .pdf-toc-title { flex: 1; }
 .pdf-contents .pdf-toc-page { min-width: 2.5rem; text-align: right; }
-.pdf-toc-1 { font-weight: 600; margin-top: 0.5rem !important; }
-.pdf-toc-2 { padding-left: 1.2rem; font-size: 0.92rem; }
+.pdf-toc-1 { font-weight: 600; margin-top: 0.4rem !important; }
+.pdf-toc-2 { padding-left: 1.2rem; }
 """
 
 
@@ -295,9 +307,18 @@ FOOTER = (f'<div style="font-size:8pt; color:#333; width:100%; text-align:center
 
 def _print(browser: Any, url: str, target: Path, *, numbered: bool, running_head: str = "") -> None:
     # JavaScript off: pages print exactly what the site shows with scripts off, static charts.
-    context = browser.new_context(java_script_enabled=False)
+    # The viewport is the printable width, so the check below sees the printed layout.
+    context = browser.new_context(java_script_enabled=False, viewport=PRINTABLE)
     page = context.new_page()
     page.goto(url, wait_until="load")
+    page.emulate_media(media="print")
+    too_wide = page.evaluate(
+        "() => [...document.querySelectorAll('article table, article svg.marks, article pre')]"
+        ".filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+        ".map((e) => `${(e.closest('[id]') || {}).id} (${e.tagName.toLowerCase()})`)"
+    )
+    if too_wide:
+        raise RuntimeError(f"{url}: wider than the printed page: {sorted(set(too_wide))[:5]}")
     options: dict[str, Any] = {"path": str(target), "format": "A4", "print_background": True,
                                "margin": MARGIN, "outline": True, "tagged": True}
     if numbered:
@@ -328,7 +349,8 @@ def add_bookmarks(writer: PdfWriter, headings: list[Heading], found: dict[str, t
     chapter = None
     for heading in headings:
         page, top = found[heading.anchor]
-        item = writer.add_outline_item(heading.title, page - 1 + offset, parent=None if heading.level == 1 else chapter,
+        item = writer.add_outline_item(title=heading.title, page_number=page - 1 + offset,
+                                       parent=None if heading.level == 1 else chapter,
                                        fit=Fit.xyz(left=0, top=top))
         if heading.level == 1:
             chapter = item

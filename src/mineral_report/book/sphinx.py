@@ -32,6 +32,7 @@ LOADER_NAME = "report-charts.js"
 STYLESHEET_NAME = "report.css"
 EMBED_GLOBAL = "reportCharts"
 SVG_CACHE = "chart-svg"
+CHARTS_END = "report-charts-end"
 MANIFEST_RELATIVE = Path("data") / "datapackage.json"
 
 _SNIPPET = f"""
@@ -118,7 +119,7 @@ def _add_chart_extras(
     """Each chart drawn as SVG, with its data as CSV, a data table and links to its code.
 
     Only a page with charts gets the chart script, at the end of its body: it loads Vega after
-    the page has painted.
+    the page has painted. Its first paint holds every chart.
     """
     body = context.get("body")
     if not body or "report-figure" not in body:
@@ -133,7 +134,13 @@ def _add_chart_extras(
         lambda spec, element: static_chart_html(spec, element, drawer),
     )
     loader = context["pathto"](f"_static/{LOADER_NAME}", 1)
-    context["body"] = body + f'<script src="{loader}" defer></script>\n'
+    # The browser would otherwise paint the top of a long page before it has parsed the charts
+    # below: the first paint waits until the marker after the last chart is parsed, so every
+    # chart is in it (Chromium; other browsers ignore the hint and paint progressively).
+    context["metatags"] = context.get("metatags", "") + (
+        f'<link rel="expect" href="#{CHARTS_END}" blocking="render">'
+    )
+    context["body"] = body + f'<div id="{CHARTS_END}"></div><script src="{loader}" defer></script>\n'
 
 
 def _fix_bibliography_roles(
