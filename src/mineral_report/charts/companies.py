@@ -7,8 +7,8 @@ import geopandas as gpd
 import pandas as pd
 
 from mineral_report.charts.layout import finish, source_of
-from mineral_report.charts.maps import BOUNDARY_NOTE
-from mineral_report.charts.theme import COUNTRY_COLOURS, NO_DATA_COLOUR
+from mineral_report.charts.maps import BOUNDARY_NOTE, country_layers
+from mineral_report.charts.theme import COUNTRY_COLOURS
 
 
 SITE_SHAPES = {"headquarters": "square", "office": "diamond", "mine": "triangle-up", "plant": "circle",
@@ -63,7 +63,7 @@ def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.Da
         ["name", "organisation", "site_type", "country", "exact", "at_same_place", "lat", "lon"]
     ]
     colours = {"Russia": COUNTRY_COLOURS["Russia"], "India": COUNTRY_COLOURS["India"], "Other": COUNTRY_COLOURS["World"]}
-    base = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="#FFFFFF", strokeWidth=0.4, clip=True)
+    base, disputed = country_layers(world, clip=True)
 
     def marks(frame: pd.DataFrame, size: int) -> alt.Chart:
         return alt.Chart(frame).mark_point(size=size, filled=True, opacity=0.9, stroke="#FFFFFF", strokeWidth=0.8, clip=True).encode(
@@ -87,11 +87,11 @@ def sites_map(world: gpd.GeoDataFrame, sites: pd.DataFrame, organisations: pd.Da
             align="right" if east_side else "left", dx=-9 if east_side else 9, dy=-7, fontSize=11, fontWeight=500
         ).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
 
-    region = alt.layer(base, marks(points[_in_region(points)], 110), names(False), names(True)).project(
+    region = alt.layer(base, disputed, marks(points[_in_region(points)], 110), names(False), names(True)).project(
         "equalEarth", fit=_region_feature()
     ).properties(width=560, height=380)
     outside = int((~_in_region(rows)).sum())
-    inset = alt.layer(base, marks(points, 30)).project("equalEarth").properties(
+    inset = alt.layer(base, disputed, marks(points, 30)).project("equalEarth").properties(
         width=260, height=130,
         title=alt.Title(f"Every site, world view ({outside} lie outside the map above)", fontSize=11, fontWeight=500),
     )

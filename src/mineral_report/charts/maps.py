@@ -18,17 +18,32 @@ SIMPLIFY_DEGREES = 0.2
 GRID_DEGREES = 0.01
 # Antarctica holds no minerals in these tables and takes a fifth of the map's area.
 EXCLUDED = {"ATA"}
-# The shipped boundaries follow Natural Earth's lines of control, not India's official map.
-BOUNDARY_NOTE = ("Borders as drawn by Natural Earth: not India's official boundary, which includes "
-                 "all of Jammu and Kashmir and Ladakh.")
+# Areas India shows as its own but China or Pakistan administers: a neutral tone that no
+# country and no value takes, outlined with a dash so it reads as "disputed" in any colour mode.
+DISPUTED_FILL = "#BDBDBD"
+DISPUTED_STROKE = "#4D4D4D"
+BOUNDARY_NOTE = ("Darker grey, dashed outline: parts of Jammu and Kashmir and Ladakh that India shows "
+                 "as its own, administered by Pakistan or China.")
 
 
 def light_world(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Country shapes with coarser vertices, keyed by ISO3, ready for Vega-Lite."""
-    world = boundaries.loc[~boundaries["iso3"].isin(EXCLUDED), ["iso3", "name", "geometry"]].copy()
+    kept = ~boundaries["iso3"].isin(EXCLUDED)
+    world = boundaries.loc[kept, ["iso3", "name", "disputed", "geometry"]].copy()
     simplified = world.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
     world["geometry"] = shapely.set_precision(simplified.values, GRID_DEGREES, mode="pointwise")
-    return world.sort_values("iso3").reset_index(drop=True)
+    return world.sort_values(["disputed", "iso3"]).reset_index(drop=True)
+
+
+def country_layers(world: gpd.GeoDataFrame, *, clip: bool = False) -> tuple[alt.Chart, alt.Chart]:
+    """Countries in the no-data grey, and the disputed areas in their own style, to layer under
+    and over a map's own marks: ``(countries, disputed)``."""
+    countries = alt.Chart(world[~world["disputed"]]).mark_geoshape(
+        fill=NO_DATA_COLOUR, stroke="#FFFFFF", strokeWidth=0.4, clip=clip)
+    disputed = alt.Chart(world[world["disputed"]]).mark_geoshape(
+        fill=DISPUTED_FILL, stroke=DISPUTED_STROKE, strokeWidth=0.8, strokeDash=[2, 2], clip=clip
+    ).encode(tooltip=[alt.Tooltip("name:N", title="Area")])
+    return countries, disputed
 
 
 def choropleth(
@@ -45,11 +60,11 @@ def choropleth(
     ``values`` needs an ``iso3`` column. Extra columns named in ``tooltip_fields`` as
     (field, title) pairs show on hover next to the country name.
     """
-    shaded = world.merge(values, on="iso3", how="inner")
+    shaded = world[~world["disputed"]].merge(values, on="iso3", how="inner")
     tooltips = [alt.Tooltip("name:N", title="Country")] + [
         alt.Tooltip(f"{field}:N", title=title) for field, title in (tooltip_fields or [])
     ]
-    base = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="#FFFFFF", strokeWidth=0.4)
+    base, disputed = country_layers(world)
     layer = (
         alt.Chart(shaded)
         .mark_geoshape(stroke="#FFFFFF", strokeWidth=0.4)
@@ -62,4 +77,4 @@ def choropleth(
             tooltip=tooltips,
         )
     )
-    return alt.layer(base, layer).project("equalEarth").properties(width=width, height=width * 0.5)
+    return alt.layer(base, layer, disputed).project("equalEarth").properties(width=width, height=width * 0.5)

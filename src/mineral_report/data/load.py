@@ -7,12 +7,16 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
+from mineral_report.data.boundaries import split_disputed
 from mineral_report.data.errors import DataValidationError
-from mineral_report.data.manifest import Manifest, find_data_dir, read_manifest
+from mineral_report.data.manifest import Manifest, Resource, find_data_dir, read_manifest
 from mineral_report.data.validate import check_checksum, read_resource
 
 BOUNDARIES_DATASET = "world-boundaries"
+# India's official outline of the territories whose lines others dispute.
+INDIA_OFFICIAL_DATASETS = ("india-boundary-jammu-kashmir", "india-boundary-ladakh")
 
 
 def manifest(data_dir: Path | None = None) -> Manifest:
@@ -67,18 +71,32 @@ def load_series(dataset: str, data_dir: Path | None = None) -> pd.DataFrame:
 load_all_vintages = load_series
 
 
-def load_boundaries(data_dir: Path | None = None) -> gpd.GeoDataFrame:
-    """Country polygons shipped in data/ (never downloaded), with an ``iso3`` column."""
-    found = manifest(data_dir)
-    resource = found.resolve(BOUNDARIES_DATASET)
+def _verified_file(found: Manifest, dataset: str) -> tuple[Path, Resource]:
+    resource = found.resolve(dataset)
     problems = check_checksum(found, resource)
     if problems:
         raise DataValidationError(problems)
-    layer = resource.raw.get("layer", "countries")
-    frame = gpd.read_file(found.file(resource), layer=layer)
+    return found.file(resource), resource
+
+
+def load_boundaries(data_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """Country polygons shipped in data/ (never downloaded), with an ``iso3`` column.
+
+    Areas India officially shows as its own but another country administers are separate
+    rows with ``disputed`` true and no ``iso3`` (see ``mineral_report.data.boundaries``).
+    """
+    found = manifest(data_dir)
+    path, resource = _verified_file(found, BOUNDARIES_DATASET)
+    frame = gpd.read_file(path, layer=resource.raw.get("layer", "countries"))
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     id_field = resource.raw.get("iso3_property", "a3")
     frame = frame.rename(columns={id_field: "iso3"})
-    frame.attrs.update(vintage=resource.vintage, source=resource.source_line(), licence=resource.licence_line())
+    official = [_verified_file(found, dataset) for dataset in INDIA_OFFICIAL_DATASETS]
+    claimed = shapely.union_all([gpd.read_file(file).geometry.union_all() for file, _ in official])
+    frame = split_disputed(frame, claimed)
+    resources = [resource] + [r for _, r in official]
+    frame.attrs.update(vintage=resource.vintage,
+                       source="; ".join(dict.fromkeys(r.source_line() for r in resources)),
+                       licence="; ".join(dict.fromkeys(r.licence_line() for r in resources)))
     return frame
