@@ -30,8 +30,9 @@ _URL = re.compile(r"https?://[^\s|,\"'<>()\[\]]+")
 _NOISE_SEGMENT = re.compile(r"^(amp|en|eng|news|article|articles|\d+|[0-9a-f]{16,})$")
 _EXTENSION = re.compile(r"\.(s?html?|php|aspx?|pdf|htm)$", re.I)
 _TRAILING_ID = re.compile(r"[-_](?:[a-z]{0,3}\d[\w]*)$", re.I)
-# Notes for maintainers appended to a title in brackets, e.g. "[title from URL slug]".
-_BRACKETED_NOTE = re.compile(r"\s*\[[^\]]*\]\s*$")
+# Notes for maintainers appended to a title in brackets, e.g. "[title from URL slug]", and the
+# ellipsis with which some publishers cut their own headlines (the label keeps their words only).
+_BRACKETED_NOTE = re.compile(r"\s*(\[[^\]]*\]|\.\.\.|…)\s*$")
 
 
 def host_of(url: str) -> str:

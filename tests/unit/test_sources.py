@@ -66,6 +66,7 @@ def test_labels_read_as_words() -> None:
         == "India russia trade soared"
     )
     assert readable_label("https://x.org/a", "Annual report [title from URL slug]") == "Annual report"
+    assert readable_label("https://x.org/a", "A headline its publisher cut...") == "A headline its publisher cut"
     assert readable_label("https://tass.com/economy/2034455") == "Page on tass.com"
 
 
