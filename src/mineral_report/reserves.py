@@ -133,6 +133,11 @@ def concentration_row(rows: pd.DataFrame) -> dict[str, object]:
         "top3_share": top_n_share(countries["share"]) if countries["share"].notna().any() else None,
     }
     ranked = countries["share"].dropna().rank(ascending=False, method="min")
+    # The largest country, so that a chart of Russia, India and China never hides who leads.
+    leader = countries["share"].dropna().idxmax() if countries["share"].notna().any() else None
+    record["leader_iso3"] = leader
+    record["leader"] = countries.at[leader, "country"] if leader else None
+    record["leader_share"] = countries.at[leader, "share"] if leader else float("nan")
     for iso3, name in FOCUS.items():
         record[f"{name.lower()}_share"] = countries["share"].get(iso3, float("nan"))
         record[f"{name.lower()}_figure"] = describe(countries.loc[iso3]) if iso3 in countries.index else "not listed"

@@ -8,9 +8,10 @@ import pandas as pd
 
 from mineral_report.charts.layout import finish, source_of, wrapped
 from mineral_report.charts.maps import BOUNDARY_NOTE, choropleth
-from mineral_report.charts.theme import country_scale
+from mineral_report.charts.theme import COUNTRY_COLOURS
 from mineral_report.reserves import FOCUS, describe, latest_slice, revisions, with_shares
 
+LEADER = "Largest other country"
 KIND_TITLES = {"supply": "world production", "reserves": "world reserves"}
 MT_PER_UNIT = {"t": 1e-6, "kt": 1e-3, "Mt": 1.0}
 
@@ -23,20 +24,22 @@ def focus_share_chart(table: pd.DataFrame, kind: str, usgs: pd.DataFrame) -> alt
     such bars are drawn pale and their tooltip says "at most".
     """
     rows = table[table["kind"] == kind].assign(
-        label=lambda d: (d["mineral"] + " (" + d["measure"] + ", " + d["year"].astype(str) + ")").map(wrapped)
+        label=lambda d: (d["mineral"] + " (" + d["measure"] + ", " + d["year"].astype(str) + "; largest: "
+                         + d["leader"].fillna("not known") + ")").map(wrapped)
     )
-    long = rows.melt(
+    other_leader = rows.assign(other_share=rows["leader_share"].where(~rows["leader_iso3"].isin(FOCUS)))
+    long = other_leader.melt(
         id_vars=["label", "measure", "edition", "year", "world_is_lower_bound"],
-        value_vars=[f"{n.lower()}_share" for n in FOCUS.values()],
+        value_vars=[*(f"{n.lower()}_share" for n in FOCUS.values()), "other_share"],
         var_name="country", value_name="share",
     ).dropna(subset=["share"])
-    long["country"] = long["country"].str.removesuffix("_share").str.title()
+    long["country"] = long["country"].str.removesuffix("_share").str.title().replace({"Other": LEADER})
     long["percent"] = long["share"] * 100
     long["bound"] = long["world_is_lower_bound"].map({True: "at most (world total is a lower bound)", False: "as published"})
     long["share_text"] = long["world_is_lower_bound"].map({True: "≤ ", False: ""}) + long["percent"].map("{:.1f}%".format)
     order = rows.sort_values("russia_share", ascending=False)["label"].tolist()
-    names = list(FOCUS.values())
-    leaders = rows[[f"{n.lower()}_share" for n in names]].fillna(-1).idxmax(axis=1).str.removesuffix("_share").str.title()
+    names = [*FOCUS.values(), LEADER]
+    leaders = rows[[f"{n.lower()}_share" for n in FOCUS.values()]].fillna(-1).idxmax(axis=1).str.removesuffix("_share").str.title()
     china_leads = int((leaders == "China").sum())
     chart = (
         alt.Chart(long[["label", "country", "percent", "share_text", "bound", "edition"]])
@@ -45,23 +48,26 @@ def focus_share_chart(table: pd.DataFrame, kind: str, usgs: pd.DataFrame) -> alt
             y=alt.Y("label:N", title=None, sort=order),
             yOffset=alt.YOffset("country:N", sort=names),
             x=alt.X("percent:Q", title=f"Share of {KIND_TITLES[kind]}, %", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("country:N", title="Country", scale=country_scale(names)),
+            color=alt.Color("country:N", title="Country",
+                            scale=alt.Scale(domain=names, range=[*(COUNTRY_COLOURS[n] for n in FOCUS.values()),
+                                                                 COUNTRY_COLOURS["Rest of world"]])),
             opacity=alt.Opacity("bound:N", title="Share",
                                 scale=alt.Scale(domain=["as published", "at most (world total is a lower bound)"], range=[1, 0.4])),
             tooltip=[alt.Tooltip("label:N", title="Mineral"), alt.Tooltip("country:N", title="Country"),
                      alt.Tooltip("share_text:N", title="Share of world"),
                      alt.Tooltip("edition:O", title="USGS edition (MCS)")],
         )
-        .properties(width=420, height=alt.Step(8))
+        .properties(width=420, height=alt.Step(10))
     )
     return finish(
         chart,
         title=f"China has the largest share of {KIND_TITLES[kind]} of the three in {china_leads} of {len(rows)} minerals",
         subtitle=["% of the USGS world total, latest edition holding each mineral; sorted by Russia's share.",
+                  "Grey: the largest country where it is none of the three (named in each label).",
                   "Pale bars are upper bounds (USGS gives the world total as 'more than').",
                   "A missing bar means USGS publishes no figure (withheld, not available or not listed)."],
         description=(
-            f"Grouped horizontal bar chart of the shares of Russia, China and India in {KIND_TITLES[kind]} "
+            f"Grouped horizontal bar chart of the shares of Russia, China, India and the largest other country in {KIND_TITLES[kind]} "
             f"for {len(rows)} minerals, each labelled with its measure and year, sorted by Russia's share."
         ),
         source=source_of(usgs),
