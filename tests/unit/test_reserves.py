@@ -153,3 +153,17 @@ def test_ranges_and_upper_bounds_are_described_not_shared() -> None:
     assert shared.at["AAA", "share"] == pytest.approx(0.5)
     assert pd.isna(shared.at["BBB", "share"]) and pd.isna(shared.at["CCC", "share"])
     assert describe(rows.iloc[2]) == "300–400 t" and describe(rows.iloc[3]) == "<100 t"
+
+
+def test_share_charts_show_the_largest_country_when_it_is_none_of_the_three() -> None:
+    from mineral_report.charts.reserves import LEADER, focus_share_chart
+
+    usgs = report.load("usgs-mcs-world", vintage="2026-release-v1.3")
+    table = concentration_table(usgs)
+    nickel = table[(table["commodity"] == "nickel") & (table["kind"] == "supply")].iloc[0]
+    assert nickel["leader"] == "Indonesia" and round(nickel["leader_share"], 2) == 0.67
+    spec = focus_share_chart(table, "supply", usgs).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    nickel_rows = [r for r in rows if r["label"].startswith("Nickel")]
+    assert {r["country"] for r in nickel_rows} == {"Russia", "China", LEADER}
+    assert "largest: Indonesia" in nickel_rows[0]["label"].replace("\n", " ")
