@@ -375,3 +375,45 @@ def rare_earth_findings(usgs: pd.DataFrame, table: pd.DataFrame) -> dict[str, ob
             if reserves["world_is_lower_bound"] else ""
         ),
     }
+
+
+def _published_number(text: object) -> tuple[float, bool]:
+    """A figure as a revision note prints it ("21,000,000", ">85,000,000"): value and lower-bound flag."""
+    cleaned = str(text).strip()
+    return float(cleaned.lstrip(">").replace(",", "")), cleaned.startswith(">")
+
+
+def publisher_revision_text(
+    revisions_data: pd.DataFrame, usgs: pd.DataFrame, commodity: str, iso3: str = "RUS"
+) -> str:
+    """What USGS's own revisions of the current edition changed in a commodity's reserves, and
+    what they did to one country's share of the world total; empty when nothing moved."""
+    current = Editions.of(usgs).current
+    moved = revisions_data[(revisions_data["edition"] == current) & (revisions_data["commodity"] == commodity)
+                           & (revisions_data["measure"] == "reserves") & revisions_data["after"].notna()]
+    if moved.empty:
+        return ""
+    country = edition_figure(usgs, current, commodity, "reserves", iso3)
+    changes = "; ".join(
+        f"{'the world total' if row.country_iso3 == 'WLD' else row.country} from {row.before} {row.unit} "
+        f"to {row.after} {row.unit}" for row in moved.itertuples()
+    )
+    last = moved.sort_values("date").iloc[-1]
+    sentence = (f"USGS revised MCS {current} after publication (version {last['version']} of "
+                f"{last['date']:%-d %B %Y}): {changes}.")
+    world = moved[moved["country_iso3"] == "WLD"]
+    if country is None or world.empty or pd.isna(country["value"]):
+        return sentence
+    before, before_bound = _published_number(world.iloc[0]["before"])
+    after, after_bound = _published_number(world.iloc[0]["after"])
+    # The same denominator as every share in the book (see with_shares): the world total, or the
+    # named countries' sum where USGS's rounded total is smaller.
+    slice_now = latest_slice(usgs[usgs["edition"] == current], commodity, "reserves")
+    named_now = slice_now.loc[~slice_now["country_iso3"].isin(AGGREGATES), "value"].sum()
+    countries_moved = moved[moved["country_iso3"] != "WLD"]
+    named_before = named_now + sum(_published_number(b)[0] - _published_number(a)[0]
+                                   for b, a in zip(countries_moved["before"], countries_moved["after"]))
+    name = country["country"]
+    return (f"{sentence} On the figures first published {name} held "
+            f"{share_in_words(country['value'] / max(before, named_before), before_bound)} of world reserves; "
+            f"on the revised ones {share_in_words(country['value'] / max(after, named_now), after_bound)}.")

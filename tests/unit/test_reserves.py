@@ -167,3 +167,15 @@ def test_share_charts_show_the_largest_country_when_it_is_none_of_the_three() ->
     nickel_rows = [r for r in rows if r["label"].startswith("Nickel")]
     assert {r["country"] for r in nickel_rows} == {"Russia", "China", LEADER}
     assert "largest: Indonesia" in nickel_rows[0]["label"].replace("\n", " ")
+
+
+def test_the_chapter_says_what_usgs_revision_moved() -> None:
+    """MCS 2026 version 1.3 (27 May 2026) cut Brazil's rare-earth reserves and the world total."""
+    from mineral_report.reserves import publisher_revision_text
+
+    usgs = report.load("usgs-mcs-world", vintage="2026-release-v1.3")
+    text = publisher_revision_text(report.load("usgs-mcs-revisions", vintage="2026-12-01"), usgs, "rare-earths")
+    assert "version 1.3 of 27 May 2026" in text
+    assert "Brazil from 21,000,000 t to 11,000,000 t" in text
+    assert "first published Russia held at most 4.5%" in text and "revised ones at most 5.0%" in text
+    assert publisher_revision_text(report.load("usgs-mcs-revisions"), usgs, "nickel") == ""
