@@ -12,6 +12,8 @@ from mineral_report.charts.theme import COUNTRY_COLOURS
 from mineral_report.reserves import FOCUS, describe, latest_slice, revisions, with_shares
 
 LEADER = "Largest other country"
+# Labels of two lines at most, so that the chart of every mineral fits on one printed page.
+SHARE_LABEL_WIDTH = 46
 KIND_TITLES = {"supply": "world production", "reserves": "world reserves"}
 MT_PER_UNIT = {"t": 1e-6, "kt": 1e-3, "Mt": 1.0}
 
@@ -25,7 +27,7 @@ def focus_share_chart(table: pd.DataFrame, kind: str, usgs: pd.DataFrame) -> alt
     """
     rows = table[table["kind"] == kind].assign(
         label=lambda d: (d["mineral"] + " (" + d["measure"] + ", " + d["year"].astype(str) + "; largest: "
-                         + d["leader"].fillna("not known") + ")").map(wrapped)
+                         + d["leader"].fillna("not known") + ")").map(lambda text: wrapped(text, SHARE_LABEL_WIDTH))
     )
     other_leader = rows.assign(other_share=rows["leader_share"].where(~rows["leader_iso3"].isin(FOCUS)))
     long = other_leader.melt(
@@ -57,7 +59,7 @@ def focus_share_chart(table: pd.DataFrame, kind: str, usgs: pd.DataFrame) -> alt
                      alt.Tooltip("share_text:N", title="Share of world"),
                      alt.Tooltip("edition:O", title="USGS edition (MCS)")],
         )
-        .properties(width=420, height=alt.Step(10))
+        .properties(width=420, height=alt.Step(6))
     )
     return finish(
         chart,
