@@ -326,8 +326,8 @@ def _normalised(text: str) -> str:
     return re.sub(r"\s*\(.*?\)\s*", " ", text).strip().lower()
 
 
-def profile_of(text: str) -> str | None:
-    """The profile a mineral named in a table belongs to, in any dataset's wording, if any."""
+def profile_names() -> dict[str, str]:
+    """Every way the datasets name a profiled mineral (normalised), mapped to its profile."""
     names: dict[str, str] = {}
     for item in minerals():
         for name in (item.name, item.profile_id, *item.concordance, *item.trade, *item.processing):
@@ -335,7 +335,13 @@ def profile_of(text: str) -> str | None:
         for commodity in item.usgs:
             names.setdefault(_normalised(commodity_label(commodity)), item.profile_id)
             names.setdefault(_normalised(commodity.replace("-", " ")), item.profile_id)
-    return names.get(_normalised(text)) if isinstance(text, str) else None
+    return names
+
+
+def profile_of(text: str, names: dict[str, str] | None = None) -> str | None:
+    """The profile a mineral named in a table belongs to, in any dataset's wording, if any."""
+    lookup = profile_names() if names is None else names
+    return lookup.get(_normalised(text)) if isinstance(text, str) else None
 
 
 def profile_link(profile_id: str, from_chapter: bool = True) -> str:

@@ -157,12 +157,16 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 PROFILED_TITLE = "Mineral"
 
 
-def _profile(value: str) -> str | None:
-    """The address of the mineral's profile, relative to a chapter page, if it has one."""
-    from mineral_report.profiles import profile_link, profile_of
+def _profile_links(values: Iterable[str]) -> dict[str, str]:
+    """The address of each named mineral's profile, relative to a chapter page, where it has one.
 
-    found = profile_of(value)
-    return profile_link(found) if found else None
+    The vocabulary is read once for the whole table, not once per cell.
+    """
+    from mineral_report.profiles import profile_link, profile_names, profile_of
+
+    names = profile_names()
+    found = {value: profile_of(value, names) for value in set(values)}
+    return {value: profile_link(profile) for value, profile in found.items() if profile}
 
 
 @dataclass
@@ -197,6 +201,8 @@ class ReportTable:
         num = ' class="num"'
         head = "".join(f'<th scope="col"{num if c in numeric else ""}>{html.escape(styles[c].heading)}</th>' for c in names)
         reasons: dict[str, None] = {}
+        profiled = [c for c in names if styles[c].title == PROFILED_TITLE]
+        links = _profile_links(v for row in rows for c, v in zip(names, row) if c in profiled and v) if profiled else {}
         body = []
         for row in rows:
             cells = []
@@ -206,8 +212,8 @@ class ReportTable:
                     reasons[styles[name].missing] = None
                     cells.append(f'<td{css}><span class="missing" title="{html.escape(styles[name].missing)}">{DASH}'
                                  f'<span class="visually-hidden"> {html.escape(styles[name].missing)}</span></span></td>')
-                elif styles[name].title == PROFILED_TITLE and (profile := _profile(value)):
-                    cells.append(f'<td{css}><a href="{profile}">{html.escape(value)}</a></td>')
+                elif name in profiled and value in links:
+                    cells.append(f'<td{css}><a href="{links[value]}">{html.escape(value)}</a></td>')
                 else:
                     cells.append(f"<td{css}>{html.escape(value)}</td>")
             attrs = " ".join(
