@@ -113,7 +113,7 @@ def notebook_seconds(log: str) -> dict[str, float]:
 
 
 def classify(resource_type: str, url: str = "") -> str:
-    """The kind a browser resource counts under (chart specs are fetched apart, as JSON)."""
+    """The kind a browser resource counts under (chart specs, scripts of data, apart)."""
     if f"/{CHART_SPEC_DIR}/" in url:
         return "chart_json"
     return _KINDS.get(resource_type, "other")
@@ -438,7 +438,7 @@ def _load(browser: Any, url: str, charts: int) -> Load:
     # The end of the load event, not Playwright's "networkidle" (which on chart pages came
     # before it, or never): by then every request the first paint needs has been answered.
     loaded = float(page.wait_for_function(_LOAD_EVENT_ENDED, timeout=CHART_TIMEOUT_MS).json_value())
-    if charts:  # Vega arrives once the page is idle; the charts in view then fetch their specs
+    if charts:  # Vega arrives once the page is idle; the charts in view then load their specs
         page.wait_for_function("() => !!window.reportCharts", timeout=CHART_TIMEOUT_MS)
         page.wait_for_timeout(1000)
     else:

@@ -9,8 +9,10 @@ registry's commodity words and a pattern for free text. This module only applies
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import pycountry
@@ -344,10 +346,32 @@ def profile_of(text: str, names: dict[str, str] | None = None) -> str | None:
     return lookup.get(_normalised(text)) if isinstance(text, str) else None
 
 
-def profile_link(profile_id: str, from_chapter: bool = True) -> str:
-    """The address of a profile, relative to a chapter page (or to the landing page)."""
-    prefix = "" if from_chapter else "chapters/"
-    return f"{prefix}{PROFILE_PAGE}.html#profile-{profile_id}"
+def profile_link(profile_id: str) -> str:
+    """The address of a profile, relative to a chapter page."""
+    return f"{PROFILE_PAGE}.html#profile-{profile_id}"
+
+
+def _data_texts(node: object) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _data_texts(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _data_texts(value)
+
+
+def profiles_named_in(spec: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The profile of each mineral a chart's data name, in the vocabulary's order, as the book
+    links them under the chart: name, the profile chapter's document and the profile's anchor.
+
+    Only whole data values count ("Nickel", "Rare earths (REO)"), never a word inside a label.
+    """
+    names = profile_names()
+    named = {names[key] for key in map(_normalised, _data_texts(spec.get("datasets", {}))) if key in names}
+    return [{"name": item.name, "document": f"chapters/{PROFILE_PAGE}", "anchor": f"profile-{item.profile_id}"}
+            for item in minerals() if item.profile_id in named]
 
 
 # What each part of a profile is called on the page, and what a reader sees when it is empty.

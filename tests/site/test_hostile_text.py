@@ -86,7 +86,9 @@ def hostile_site(tmp_path_factory) -> Path:
     (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: hostile\n", encoding="utf-8")
     (book / "index.md").write_text("# Hostile text book\n\nOne chapter.\n", encoding="utf-8")
     (book / "hostile.ipynb").write_text(json.dumps(_notebook()), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    # The report's data name the minerals whose profiles a chart links to.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
+           "MINERAL_REPORT_DATA": str(REPO / "data")}
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     done = subprocess.run([str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],
                           capture_output=True, text=True, env=env, timeout=600, check=False)

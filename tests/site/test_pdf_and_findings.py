@@ -117,6 +117,19 @@ def test_every_page_but_the_cover_has_its_page_number(reader) -> None:
     assert missing == []
 
 
+def test_running_heads_name_the_chapter_each_page_belongs_to(reader) -> None:
+    """Every page after a chapter's first is headed by that chapter's title; a chapter's first
+    page carries its heading instead."""
+    texts = _page_texts(reader)
+    starts = sorted((reader.get_destination_page_number(item), _plain(item.title).strip())
+                    for item in reader.outline if not isinstance(item, list))
+    unheaded = []
+    for (start, title), (end, _) in zip(starts, [*starts[1:], (len(texts), "")]):
+        unheaded += [(number, title) for number in range(start + 1, end) if title[:40] not in texts[number]]
+    assert unheaded == []
+    assert sum(end - start - 1 for (start, _), (end, _) in zip(starts, starts[1:])) > len(starts)
+
+
 def test_pdf_links_never_point_at_a_local_server(reader) -> None:
     assert check_links(SITE / PDF_NAME) == []
     uris = [

@@ -83,10 +83,13 @@ def test_chart_free_pages_request_no_chart_script(browser, site_url: str, page_p
     assert [url for url in requests if any(name in url for name in CHART_SCRIPTS)] == []
 
 
+@pytest.mark.parametrize("from_disk", [False, True], ids=["served", "opened-from-disk"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1366px"])
-def test_charts_turn_interactive_in_place(browser, site_url: str, viewport: dict) -> None:
-    """The first chart of the trade chapter is swapped for Vega's version at the same size."""
-    context, page, requests = _open(browser, f"{site_url}/chapters/03-trade-flows.html", viewport)
+def test_charts_turn_interactive_in_place(browser, site_url: str, viewport: dict, from_disk: bool) -> None:
+    """The first chart of the trade chapter is swapped for Vega's version at the same size,
+    also on a page a reader opened from a downloaded copy of the site (file://)."""
+    root = SITE.resolve().as_uri() if from_disk else site_url
+    context, page, requests = _open(browser, f"{root}/chapters/03-trade-flows.html", viewport)
     before = page.evaluate(_SHOWN)[0]
     # Charts turn interactive as they come into view.
     page.locator(".report-chart").first.scroll_into_view_if_needed()

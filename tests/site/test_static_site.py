@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from mineral_report.book.page_figures import built_chart_specs, is_geometry
+from mineral_report.errata import working_note_phrases
 
 from ..conftest import SITE
 from .conftest import chart_pages, site_pages
@@ -92,6 +93,34 @@ def test_map_geometry_fits_its_budget(page_path: str) -> None:
 def test_no_external_scripts_styles_or_fonts(page_path: str) -> None:
     external = [(tag, url) for tag, url in _parse(SITE / page_path).assets if urlparse(url).netloc]
     assert external == []
+
+
+def _reader_text(page: Path) -> str:
+    """What a reader can read on a page, hidden parts included: no scripts, styles or code."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for element in soup.select("script, style, .cell_input"):
+        element.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_no_page_shows_the_compilers_working_notes(page_path: str) -> None:
+    text = _reader_text(SITE / page_path).lower()
+    assert [phrase for phrase in working_note_phrases() if phrase in text] == []
+
+
+SEARCH_SCRIPTS = ("searchindex.js", "searchtools.js", "language_data.js")
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_only_the_search_page_loads_the_search_index(page_path: str) -> None:
+    """The search box opens the search page: no other page pays for the index."""
+    scripts = [url for tag, url in _parse(SITE / page_path).assets if tag == "script"]
+    assert [url for url in scripts if url.rsplit("/", 1)[-1] in SEARCH_SCRIPTS] == []
+    searching = [url for tag, url in _parse(SITE / "search.html").assets if tag == "script"]
+    assert {url.rsplit("/", 1)[-1] for url in searching} >= set(SEARCH_SCRIPTS)
 
 
 def test_stylesheets_load_nothing_from_outside() -> None:

@@ -54,7 +54,7 @@ def test_bytes_are_classified_with_chart_specs_and_chart_scripts_apart() -> None
     ]
     responses = [("document", "http://h/p.html", 1000), ("script", "http://h/_static/report-vega.js", 300),
                  ("script", "http://h/_static/report-charts.js?v=1", 20), ("script", "http://h/_static/x.js", 200),
-                 ("fetch", "http://h/_static/chart-specs/chart-1.json", 400), ("font", "http://h/f.woff2", 50),
+                 ("script", "http://h/_static/chart-specs/chart-1.js", 400), ("font", "http://h/f.woff2", 50),
                  ("image", "http://h/i.png", 7)]
     assert bytes_by_kind(responses) == {
         "html": 1000, "chart_json": 400, "js": 520, "css": 0, "fonts": 50, "other": 7

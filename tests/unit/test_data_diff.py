@@ -11,12 +11,12 @@ import pytest
 from mineral_report.cli import main
 from mineral_report.data.manifest import read_manifest
 from mineral_report.refresh import RefreshError
+from mineral_report.errata import REVISED_WORDING, errata, holds_working_notes
 from mineral_report.refresh.diff import (
     as_markdown,
     as_text,
     consecutive_diffs,
     diff_vintages,
-    revised_facts,
     revision_counts,
 )
 from mineral_report.refresh.vintage import NewVintage, csv_bytes, publish
@@ -145,8 +145,19 @@ def test_the_revision_history_separates_numbers_facts_and_citations(data_copy) -
     assert counts.loc[("usgs-mcs-world", "2025", "2026"), "values revised"] == 11
 
 
-def test_the_errata_list_shows_each_corrected_fact_before_and_after(data_copy) -> None:
-    corrections = revised_facts(consecutive_diffs({"organisations": ["2026-11-22", "2026-11-26"]}, data_dir=data_copy))
-    assert set(corrections["field"]) == {"us_sanctions", "uk_sanctions", "ownership"}
-    rosatom = corrections[corrections["row"] == "org_id=rosatom"].iloc[0]
+def test_the_errata_list_names_records_and_fields_as_readers_know_them(data_copy) -> None:
+    corrections = errata(consecutive_diffs({"organisations": ["2026-11-22", "2026-11-26"]}, data_dir=data_copy))
+    assert set(corrections["field"]) == {"US sanctions", "UK sanctions", "Ownership"}
+    rosatom = corrections[corrections["record"] == "State Atomic Energy Corporation Rosatom"].iloc[0]
     assert "from 2023-04-12" in rosatom["before"] and "from 2023-02-24" in rosatom["after"]
+
+
+def test_the_errata_list_prints_no_working_notes_and_no_empty_to_empty_change(data_copy) -> None:
+    """The claims ledger's 2026-11-22 wording held a working note; events' empty end dates stayed empty."""
+    diffs = consecutive_diffs({"claims-ledger": ["2026-11-22", "2026-11-26"],
+                               "india-russia-events": ["2026-11-22", "2026-11-26"]}, data_dir=data_copy)
+    corrections = errata(diffs)
+    shown = " ".join(corrections[["record", "before", "after"]].to_numpy().ravel())
+    assert not holds_working_notes(shown)
+    assert (corrections["before"] == REVISED_WORDING).sum() >= 7
+    assert "End date" not in set(corrections["field"])

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import mineral_report as report
-from mineral_report import companies, findings, magnets, timeline
+from mineral_report import companies, findings, magnets, sources, timeline
 from mineral_report.reserves import revisions
 
 OBSERVATIONS = "2026-12-01"  # india-mineral-trade-observations
@@ -149,3 +149,21 @@ def test_tables_for_the_page_have_headers_and_no_missing_markers() -> None:
     view = findings.readable(table, {"a_b": "Amount", "c": "Kind"}, {"a_b": ",.0f"})
     assert view.index.name == "Amount" and list(view.index) == ["1,234", "—"]
     assert list(view["Kind"]) == ["x", "—"]
+
+
+CORROBORATED = "2026-12-02"  # india-mineral-trade-observations: adds Mint's figure for 2024-25
+
+
+def test_the_magnet_tonnage_of_the_headline_does_not_rest_on_an_aggregator_alone(basis) -> None:
+    """The Indian Express figures are read in an aggregator's copy; each tonnage the headline
+    uses must also be published, within 2%, by a source graded above aggregator or mirror."""
+    observations = report.load("india-mineral-trade-observations", CORROBORATED)
+    grades = sources.graded().drop_duplicates("url").set_index("url")["grade"]
+    used = magnets.magnet_unit_values(observations, basis)
+    latest = used.sort_values("period").iloc[-1]
+    tonnages = observations[(observations["mineral"] == "permanent magnets") & (observations["unit"] == "t")
+                            & (observations["partner_iso3"] == "WLD") & (observations["period"] == latest["period"])]
+    graded_tonnages = tonnages.assign(grade=tonnages["url"].map(grades))
+    assert set(graded_tonnages.loc[graded_tonnages["value"] == latest["tonnes"], "grade"]) == {"aggregator or mirror"}
+    close = graded_tonnages[(graded_tonnages["value"] - latest["tonnes"]).abs() <= 0.02 * latest["tonnes"]]
+    assert (close["grade"] != "aggregator or mirror").any(), close[["publisher", "value", "grade"]]

@@ -95,3 +95,14 @@ def test_tables_link_each_profiled_mineral_to_its_profile() -> None:
     assert '<a href="07-mineral-profiles.html#profile-rare-earths">Rare earths (REO)</a>' in page
     assert '<a href="07-mineral-profiles.html#profile-platinum-group-metals">Palladium</a>' in page
     assert "<td>Antimony</td>" in page  # no profile, no link
+
+
+def test_a_chart_links_the_profiles_of_the_minerals_its_data_name() -> None:
+    """Whole data values name a mineral in any dataset's wording; a word inside a label does not."""
+    spec = {"datasets": {"d1": [{"commodity": "Rare earths (REO)", "country": "Russia"},
+                                {"commodity": "nickel", "note": "nickel and cobalt prices"}],
+                         "d2": [{"label": "copper wire made in India"}]}}
+    named = profiles.profiles_named_in(spec)
+    assert [item["anchor"] for item in named] == ["profile-rare-earths", "profile-nickel"]
+    assert {item["document"] for item in named} == {f"chapters/{profiles.PROFILE_PAGE}"}
+    assert profiles.profiles_named_in({"datasets": {"d": [{"country": "Russia"}]}}) == []

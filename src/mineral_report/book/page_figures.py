@@ -3,11 +3,13 @@
 The chart renderer writes each chart's Vega-Lite spec into the notebook output as inert JSON.
 When Sphinx writes a page, :func:`add_chart_extras` reads those specs back, fills each chart
 container with its SVG variants (see :mod:`mineral_report.book.static_charts`), moves the spec
-out of the page to ``_static/chart-specs/<chart-id>.json`` (fetched only when the chart turns
-interactive; the container's ``data-spec`` names it), writes every table of chart data to
+out of the page to ``_static/chart-specs/<chart-id>.js`` (loaded only when the chart turns
+interactive; the container's ``data-spec`` names it: a script, not JSON, because a page opened
+from disk may load scripts but not fetch files), writes every table of chart data to
 ``_static/chart-data/<chapter>--<chart title>[-n].csv`` (headed by the chart's source and
-licence), and inserts, directly under the chart, the download links, a link to the code cell
-that drew it and a collapsible data table for readers who cannot see the chart.
+licence), and inserts, directly under the chart, links to the profiles of the minerals it shows,
+the download links, a link to the code cell that drew it and a collapsible data table for
+readers who cannot see the chart.
 """
 
 from __future__ import annotations
@@ -42,6 +44,21 @@ BASE_LAYER_KEYS = {"iso3", "name", "id"}
 
 
 _BUILT_SPEC = re.compile(r'<div class="report-chart" id="chart-[0-9a-f]+" data-spec="([^"]+)">')
+# A spec file is one call of the chart loader's callback: ``reportChartSpec("<chart id>", <spec>);``
+_SPEC_SCRIPT = re.compile(r'^reportChartSpec\("(chart-[0-9a-f]+)", (.*)\);\n$', re.DOTALL)
+
+
+def spec_script(chart_id: str, spec_text: str) -> str:
+    """The script that hands a chart's spec to the chart loader."""
+    return f'reportChartSpec("{chart_id}", {spec_text});\n'
+
+
+def spec_of_script(script: str) -> str:
+    """The spec JSON a spec script carries."""
+    match = _SPEC_SCRIPT.match(script)
+    if match is None:
+        raise ValueError("not a chart spec script")
+    return match.group(2)
 
 
 def spec_texts(page_html: str) -> list[str]:
@@ -57,7 +74,8 @@ def chart_specs(page_html: str) -> list[dict[str, Any]]:
 def built_spec_texts(page: Path) -> list[str]:
     """The spec JSON of every chart of a page of the built site, in page order."""
     text = page.read_text(encoding="utf-8")
-    return [(page.parent / html.unescape(ref)).read_text(encoding="utf-8") for ref in _BUILT_SPEC.findall(text)]
+    return [spec_of_script((page.parent / html.unescape(ref)).read_text(encoding="utf-8"))
+            for ref in _BUILT_SPEC.findall(text)]
 
 
 def built_chart_specs(page: Path) -> list[dict[str, Any]]:
@@ -186,15 +204,21 @@ def add_chart_extras(
             f'<details class="chart-data-table"><summary>Data table for this chart</summary>{_table_html(tables[0])}</details>'
             if tables else ""
         )
+        profiles = [item for item in spec.get("usermeta", {}).get("profiles", []) if item["document"] != page_name]
+        profiles_html = (
+            '<p class="chart-profiles">Mineral profiles: ' + " · ".join(
+                f'<a href="{html.escape(pathto(item["document"]))}#{html.escape(item["anchor"])}">{html.escape(item["name"])}</a>'
+                for item in profiles) + "</p>"
+        ) if profiles else ""
         hint = spec.get("usermeta", {}).get("interaction")
         hint_html = f'<p class="chart-hint web-only">{html.escape(hint)}</p>' if hint else ""
         drawn = draw(spec, chart_id) if draw is not None else ""
-        (spec_dir / f"{chart_id}.json").write_text(match.group("spec"), encoding="utf-8")
-        spec_link = html.escape(pathto(f"_static/{CHART_SPEC_DIR}/{chart_id}.json", 1))
+        (spec_dir / f"{chart_id}.js").write_text(spec_script(chart_id, match.group("spec")), encoding="utf-8")
+        spec_link = html.escape(pathto(f"_static/{CHART_SPEC_DIR}/{chart_id}.js", 1))
         return (
             f'<figure class="report-figure">'
             f'<div class="report-chart" id="{chart_id}" data-spec="{spec_link}">{drawn}</div>'
-            f'{hint_html}{match.group("caption")}'
+            f'{hint_html}{match.group("caption")}{profiles_html}'
             f'<p class="chart-links web-only">{" · ".join(links)}</p>{table}</figure>'
         )
 

@@ -8,8 +8,8 @@ PDF's named destinations), the second fills in the contents with those page numb
 (title, edition, dates, authors, how to cite, from ``CITATION.cff`` and the data manifest) is
 printed apart, without page number, and put in front.
 
-The PDF carries bookmarks for every chapter and section, page numbers and a running head, and
-is tagged (accessible). Links between chapters become links inside the PDF; links to files of
+The PDF carries bookmarks for every chapter and section, page numbers and, as running head, the
+title of the chapter each page belongs to, and is tagged (accessible). Links between chapters become links inside the PDF; links to files of
 the site (chart data, notebooks) point at the published site when the build knows its address
 (``REPORT_SITE_URL``), and are plain text otherwise: no link ever points at the local server
 the pages are printed from. Nothing is fetched from outside the machine.
@@ -296,16 +296,25 @@ def cover_html(site: Path, first_page: str, info: Edition) -> str:
 # Printing.
 
 
-def _header(title: str) -> str:
-    return (f'<div style="font-size:7.5pt; color:#555; width:100%; padding:0 {SIDE_MARGIN_MM}mm; '
-            f'font-family:\'DejaVu Sans\', sans-serif;">{html.escape(title)}</div>')
+# Chromium's header repeats one text on every page; the running heads (the chapter a page
+# belongs to) are printed apart, one sheet per page, and laid over the pages (see running_heads).
+NO_HEADER = "<span></span>"
+HEAD_TOP_MM = 9
+HEADS_CSS = (
+    "@page { size: A4; margin: 0; } html, body { margin: 0; background: transparent; }"
+    ".sheet { height: 297mm; break-after: page; position: relative; overflow: hidden; }"
+    ".sheet:last-child { break-after: auto; }"
+    f".head {{ position: absolute; top: {HEAD_TOP_MM}mm; left: {SIDE_MARGIN_MM}mm; right: {SIDE_MARGIN_MM}mm;"
+    " font: 7.5pt 'DejaVu Sans', sans-serif; color: #555; border-bottom: 0.4pt solid #bbb;"
+    " padding-bottom: 1mm; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }"
+)
 
 
 FOOTER = (f'<div style="font-size:8pt; color:#333; width:100%; text-align:center; '
           "font-family:'DejaVu Sans', sans-serif;\">Page <span class=\"pageNumber\"></span></div>")
 
 
-def _print(browser: Any, url: str, target: Path, *, numbered: bool, running_head: str = "") -> None:
+def _print(browser: Any, url: str, target: Path, *, numbered: bool) -> None:
     # JavaScript off: pages print exactly what the site shows with scripts off, static charts.
     # The viewport is the printable width, so the check below sees the printed layout.
     context = browser.new_context(java_script_enabled=False, viewport=PRINTABLE)
@@ -322,9 +331,51 @@ def _print(browser: Any, url: str, target: Path, *, numbered: bool, running_head
     options: dict[str, Any] = {"path": str(target), "format": "A4", "print_background": True,
                                "margin": MARGIN, "outline": True, "tagged": True}
     if numbered:
-        options.update(display_header_footer=True, header_template=_header(running_head), footer_template=FOOTER)
+        options.update(display_header_footer=True, header_template=NO_HEADER, footer_template=FOOTER)
     page.pdf(**options)
     context.close()
+
+
+def running_heads(headings: list[Heading], found: dict[str, tuple[int, float]], page_count: int,
+                  report_title: str) -> list[str]:
+    """The running head of each page of the printed book: the chapter the page belongs to.
+
+    Pages before the first chapter (the contents) carry the report's title; a chapter's first
+    page carries none, since its heading is on it.
+    """
+    starts = sorted((found[h.anchor][0], h.title) for h in headings if h.level == 1 and h.anchor in found)
+    heads = []
+    for number in range(1, page_count + 1):
+        started = [(start, title) for start, title in starts if start <= number]
+        if not started:
+            heads.append(report_title)
+        else:
+            start, title = started[-1]
+            heads.append("" if start == number else title)
+    return heads
+
+
+def heads_html(heads: list[str]) -> str:
+    """One sheet per page, blank but for its running head."""
+    sheets = "".join(f'<div class="sheet"><div class="head">{html.escape(head)}</div></div>'
+                     if head else '<div class="sheet"></div>' for head in heads)
+    return f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{HEADS_CSS}</style></head><body>{sheets}</body></html>'
+
+
+def lay_heads_over(writer: PdfWriter, heads_pdf: Path, first_page: int) -> None:
+    """Each sheet of ``heads_pdf`` laid over the writer's pages from ``first_page`` on, marked as
+    a pagination artifact so that assistive technology skips it, as it skips page numbers."""
+    from pypdf.generic import DecodedStreamObject
+
+    sheets = PdfWriter(clone_from=heads_pdf)
+    if len(sheets.pages) != len(writer.pages) - first_page:
+        raise RuntimeError(f"{len(sheets.pages)} running heads for {len(writer.pages) - first_page} pages")
+    for sheet, page in zip(sheets.pages, writer.pages[first_page:]):
+        marked = DecodedStreamObject()
+        marked.set_data(b"/Artifact <</Type /Pagination /Subtype /Header>> BDC\n"
+                        + sheet.get_contents().get_data() + b"\nEMC\n")
+        sheet.replace_contents(marked)
+        page.merge_page(sheet)
 
 
 def destinations(pdf: Path) -> dict[str, tuple[int, float]]:
@@ -378,7 +429,7 @@ def build_pdf(site: Path, pages: list[str], target: Path, *, citation: Path, man
     work = target.parent / ".pdf-parts"
     work.mkdir(parents=True, exist_ok=True)
     book_file, cover_file = site / PRINT_NAME, site / COVER_NAME
-    running_head = info.title.partition(": ")[0]
+    report_title = info.title.partition(": ")[0]
     try:
         cover_file.write_text(cover_html(site, pages[0], info), encoding="utf-8")
         with serve(site) as url, sync_playwright() as playwright:
@@ -388,14 +439,19 @@ def build_pdf(site: Path, pages: list[str], target: Path, *, citation: Path, man
             for _ in range(2):  # placeholders first, then the page numbers they turned out to have
                 document, headings = print_document(site, pages, site_url, numbers)
                 book_file.write_text(document, encoding="utf-8")
-                _print(browser, f"{url}/{PRINT_NAME}", work / "book.pdf", numbered=True, running_head=running_head)
+                _print(browser, f"{url}/{PRINT_NAME}", work / "book.pdf", numbered=True)
                 found = destinations(work / "book.pdf")
                 numbers = {h.anchor: found[h.anchor][0] for h in headings if h.anchor in found}
+            heads = running_heads(headings, found, len(PdfReader(work / "book.pdf").pages), report_title)
+            sheet = browser.new_page()
+            sheet.set_content(heads_html(heads))
+            sheet.pdf(path=str(work / "heads.pdf"), format="A4", margin=dict.fromkeys(MARGIN, "0"))
             browser.close()
         missing = [h.title for h in headings if h.anchor not in numbers]
         if missing:
             raise RuntimeError(f"the PDF has no page for these headings of the contents: {missing}")
         writer = PdfWriter(clone_from=work / "book.pdf")
+        lay_heads_over(writer, work / "heads.pdf", first_page=0)
         writer.insert_page(PdfReader(work / "cover.pdf").pages[0], 0)
         add_bookmarks(writer, headings, found, offset=1)
         writer.add_metadata({"/Title": info.title, "/Author": "; ".join(info.authors),

@@ -31,6 +31,8 @@ from typing import Any
 NARROW_WIDTH_PX = 340  # what a 390 px phone leaves for a chart, less a little margin
 NARROW_BREAK_PX = 560  # container width below which the narrow variant is shown
 MIN_PLOT_WIDTH_PX = 160
+# Below this, a narrower plot hardly narrows the chart (its legends and labels set its width).
+MIN_WIDTH_SLOPE = 0.2
 TITLE_LINE_CHARS = 36
 SUBTITLE_LINE_CHARS = 50
 _LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
@@ -221,22 +223,35 @@ class ChartDrawer:
         return svg
 
     def narrow(self, spec: dict[str, Any]) -> tuple[dict[str, Any], str]:
-        """The narrow variant whose whole width comes closest to NARROW_WIDTH_PX without passing it."""
+        """The narrow variant whose whole width comes closest to NARROW_WIDTH_PX without passing it.
+
+        Legends and axis labels take room the plot's width does not change, so the whole width
+        grows more slowly than the plot's: each next plot width is aimed with the slope measured
+        between the last two drawings, and the search stops once the plot's width barely moves
+        the whole (no plot width fits better), so each chart is drawn two or three times.
+        """
         design = _design_width(spec)
         width = max(MIN_PLOT_WIDTH_PX, min(design, NARROW_WIDTH_PX - 80))
-        tried: list[tuple[float, dict[str, Any], str]] = []
+        tried: list[tuple[float, int, dict[str, Any], str]] = []
+        slope = 1.0
         for _ in range(4):
             variant = narrow_spec(spec, width)
             svg = self.svg(variant)
             total = svg_size(svg)[0]
-            tried.append((total, variant, svg))
-            step = int(NARROW_WIDTH_PX - total)
-            proposed = max(MIN_PLOT_WIDTH_PX, min(design, width + step))
-            if proposed == width or 0 <= step <= 12:
+            tried.append((total, width, variant, svg))
+            spare = NARROW_WIDTH_PX - total
+            if 0 <= spare <= 12:
+                break
+            if len(tried) > 1 and tried[-2][1] != width:
+                slope = (total - tried[-2][0]) / (width - tried[-2][1])
+            if slope < MIN_WIDTH_SLOPE:
+                break
+            proposed = max(MIN_PLOT_WIDTH_PX, min(design, round(width + spare / slope)))
+            if proposed == width:
                 break
             width = proposed
         fitting = [entry for entry in tried if entry[0] <= NARROW_WIDTH_PX]
-        _, variant, svg = max(fitting, key=lambda e: e[0]) if fitting else min(tried, key=lambda e: e[0])
+        _, _, variant, svg = max(fitting, key=lambda e: e[0]) if fitting else min(tried, key=lambda e: e[0])
         return variant, svg
 
 

@@ -79,8 +79,19 @@ def without_line_separators(value: Any) -> Any:
     return value
 
 
+def with_profile_links(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with the mineral profiles its data name in ``usermeta["profiles"]``: the book
+    links each under the chart, so a reader reaches a mineral's profile from every chart of it."""
+    from mineral_report.profiles import profiles_named_in
+
+    named = profiles_named_in(spec)
+    if not named:
+        return spec
+    return {**spec, "usermeta": {**spec.get("usermeta", {}), "profiles": named}}
+
+
 def _render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
-    spec = without_line_separators(spec)
+    spec = with_profile_links(without_line_separators(spec))
     return {"text/html": render_chart_html(spec), CHART_MIMETYPE: spec}
 
 

@@ -145,18 +145,6 @@ def revision_counts(diffs: Sequence[VintageDiff]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["dataset", "from", "to"])
 
 
-def revised_facts(diffs: Sequence[VintageDiff]) -> pd.DataFrame:
-    """Every revised field other than citations, one row each, before and after: an errata list."""
-    rows = [
-        {"dataset": diff.dataset, "from": diff.old, "to": diff.new, "row": _key_text(change, diff.key),
-         "field": change["column"], "before": _cell(change["old"]), "after": _cell(change["new"])}
-        for diff in diffs
-        for _, change in diff.changed.iterrows()
-        if change["column"] not in CITATION_COLUMNS
-    ]
-    return pd.DataFrame(rows, columns=["dataset", "from", "to", "row", "field", "before", "after"])
-
-
 def _told_apart(frame: pd.DataFrame, key: Sequence[str], column: str) -> pd.DataFrame:
     """``column`` kept where the key repeats and blanked elsewhere, to extend the key with it."""
     repeats = frame.duplicated(subset=list(key), keep=False)
@@ -179,13 +167,15 @@ def _check_key(dataset: str, vintage: str, frame: pd.DataFrame, key: Sequence[st
         )
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+def is_missing(value: object) -> bool:
+    """No value: empty, NaN, NA, or empty text (a CSV's empty cell read as text)."""
+    return value is None or value is pd.NA or value is pd.NaT or value == "" or (
+        isinstance(value, float) and math.isnan(value))
 
 
 def _differs(previous: object, current: object, numeric: bool, tolerance: float) -> bool:
-    if _missing(previous) or _missing(current):
-        return _missing(previous) != _missing(current)
+    if is_missing(previous) or is_missing(current):
+        return is_missing(previous) != is_missing(current)
     if numeric:
         a, b = float(previous), float(current)  # type: ignore[arg-type]
         return abs(a - b) > tolerance * max(abs(a), abs(b))
@@ -193,7 +183,7 @@ def _differs(previous: object, current: object, numeric: bool, tolerance: float)
 
 
 def _cell(value: object) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -219,7 +209,7 @@ def as_text(diff: VintageDiff) -> str:
         if not frame.empty:
             lines += ["", f"{title}:"]
             for _, row in frame.iterrows():
-                values = ", ".join(f"{c}={_cell(row[c])}" for c in diff.compared if not _missing(row[c]))
+                values = ", ".join(f"{c}={_cell(row[c])}" for c in diff.compared if not is_missing(row[c]))
                 lines.append(f"  {_key_text(row, diff.key)}: {values}")
     if not diff.changed.empty:
         lines += ["", "Changed:"]

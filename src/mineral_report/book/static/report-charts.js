@@ -1,13 +1,34 @@
 /* Interactive charts on demand. Every chart is already in the page as SVG, drawn when the book
    was built. Once the page has painted and is idle, this loads the Vega bundle (report-vega.js,
-   next to this file) and, as each chart comes into view, fetches its spec (data-spec), draws its
-   interactive version from it and the same variant (wide or narrow) out of sight, then swaps it
-   in: same size, same place, now with tooltips and legend filters. If anything fails (a page
-   opened from disk cannot fetch), the static SVG stays. */
+   next to this file) and, as each chart comes into view, loads its spec (data-spec, a script that
+   calls reportChartSpec, so pages opened from disk work too), draws its interactive version from
+   it and the same variant (wide or narrow) out of sight, then swaps it in: same size, same place,
+   now with tooltips and legend filters. If anything fails, the static SVG stays. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var bundle = script.src.replace(/report-charts\.js(\?.*)?$/, "report-vega.js");
+
+  var waiting = {};
+
+  window.reportChartSpec = function (id, spec) {
+    var resolve = waiting[id];
+    delete waiting[id];
+    if (resolve) { resolve(spec); }
+  };
+
+  function loadSpec(chart) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      waiting[chart.id] = resolve;
+      tag.src = chart.dataset.spec;
+      tag.onerror = function () {
+        delete waiting[chart.id];
+        reject(new Error("could not load " + tag.src));
+      };
+      document.head.appendChild(tag);
+    });
+  }
 
   function visibleVariant(chart) {
     var variants = chart.querySelectorAll(".chart-variant");
@@ -22,10 +43,7 @@
     if (!variant || !chart.dataset.spec || variant.classList.contains("is-live")) { return; }
     var live = document.createElement("div");
     live.className = "chart-live";
-    fetch(chart.dataset.spec).then(function (response) {
-      if (!response.ok) { throw new Error(response.status + " " + response.statusText); }
-      return response.json();
-    }).then(function (spec) {
+    loadSpec(chart).then(function (spec) {
       var patch = JSON.parse(variant.getAttribute("data-patch") || "{}");
       Object.keys(patch).forEach(function (key) {
         if (patch[key] === null) { delete spec[key]; } else { spec[key] = patch[key]; }
