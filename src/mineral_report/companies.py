@@ -8,7 +8,6 @@ import math
 import geopandas as gpd
 import pandas as pd
 
-from mineral_report.findings import readable
 
 # The shipped boundaries are at 1:110 million: coastal cities such as Mumbai can fall just
 # outside their simplified country. A point this close to its own country counts as inside.
@@ -109,8 +108,3 @@ def sanctions_among_linked(linked: pd.DataFrame) -> dict[str, object]:
         "n_needs_checks": len(checks),
         "needs_checks": checks,
     }
-
-
-def linked_for_page(linked: pd.DataFrame) -> pd.DataFrame:
-    return readable(linked, {"organisation": "Russian organisation", "risk": "Assessment",
-                             "indian_partners": "Indian partners", "links": "Kind of link"})

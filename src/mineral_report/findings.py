@@ -104,33 +104,3 @@ def reserve_change(revisions: pd.DataFrame, iso3: str) -> dict[str, object]:
         "current_mt": float(current["value"]) / 1e6,
         "change_share": (float(current["value"]) / float(first["value"]) - 1) * 100,
     }
-
-
-def readable(
-    table: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None
-) -> pd.DataFrame:
-    """A table for the page: the chosen columns under readable headers, numbers formatted,
-    missing cells shown as a dash, the first column as row labels. ``formats`` maps a column
-    to a format spec such as ',.0f'."""
-    formats = formats or {}
-    view = table[list(columns)].copy()
-    for column, spec in formats.items():
-        view[column] = view[column].map(
-            lambda value, spec=spec: "—" if pd.isna(value) else format(value, spec)
-        )
-    view = view.astype(object).where(view.notna(), "—")
-    view = view.rename(columns=columns)
-    return view.set_index(view.columns[0])
-
-
-def russia_as_supplier_for_page(named: pd.DataFrame) -> pd.DataFrame:
-    return readable(
-        named,
-        {
-            "good": "Good",
-            "place": "Russia's place",
-            "period": "Period",
-            "what the source says": "What the source says",
-            "carried by": "Carried by",
-        },
-    )

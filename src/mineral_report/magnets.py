@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mineral_report.findings import readable
 from mineral_report.periods import FISCAL_YEAR
 
 ATOMIC_WEIGHT = {"Nd": 144.242, "Fe": 55.845, "B": 10.81, "O": 15.999}
@@ -171,33 +170,3 @@ def rare_earth_magnet_estimates(observations: pd.DataFrame, months: int = 2) -> 
             "observation": table["observation_id"],
         }
     ).reset_index(drop=True)
-
-
-def unit_values_for_page(table: pd.DataFrame) -> pd.DataFrame:
-    return readable(
-        table,
-        {
-            "period": "Year",
-            "tonnes": "Tonnes",
-            "inr_per_kg": "₹ per kg",
-            "usd_per_kg": "US$ per kg",
-            "floor_usd_per_kg": "Rare-earth floor, US$ per kg",
-            "label": "What the value points to",
-            "publisher": "Reported by",
-        },
-        {"tonnes": ",.0f", "inr_per_kg": ",.0f", "usd_per_kg": ",.2f", "floor_usd_per_kg": ",.2f"},
-    )
-
-
-def estimates_for_page(table: pd.DataFrame) -> pd.DataFrame:
-    return readable(
-        table,
-        {
-            "measure": "Measure",
-            "annual_t": "Tonnes a year",
-            "period": "Period",
-            f"{table.columns[3]}": "Stockpile, tonnes",
-            "publisher": "Published by",
-        },
-        {"annual_t": ",.0f", f"{table.columns[3]}": ",.0f"},
-    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mineral_report.findings import readable
 from mineral_report.periods import fiscal_year_of
 
 # Outcomes with a signed, dated instrument or a measure in effect count as delivered.
@@ -64,12 +63,3 @@ def company_deals(events: pd.DataFrame) -> pd.DataFrame:
         first_date=("date", "min"), last_date=("date", "max"), events=("event_id", "size"), delivered=("delivered", "any"),
     )
     return table.sort_values("first_date").reset_index()
-
-
-
-def company_deals_for_page(deals: pd.DataFrame) -> pd.DataFrame:
-    """The company-deal table under readable headers, dates as YYYY-MM-DD."""
-    shown = deals.assign(first=deals["first_date"].dt.strftime("%Y-%m-%d"), last=deals["last_date"].dt.strftime("%Y-%m-%d"),
-                         done=deals["delivered"].map({True: "yes", False: "no"}))
-    return readable(shown, {"deal": "Company deal", "first": "First step", "last": "Latest step",
-                            "events": "Steps logged", "done": "Delivered"})

@@ -41,15 +41,24 @@ def period_start(period: str, period_type: str) -> str:
     return period[:7]
 
 
+def _significant_digits(value: float) -> int:
+    """How precisely a published figure is given: 53,700 has three significant digits, 53,000 two."""
+    digits = f"{abs(value):.6g}".replace(".", "").replace("-", "").lstrip("0").rstrip("0")
+    return len(digits)
+
+
 def _latest(rows: pd.DataFrame) -> pd.Series | None:
-    """The most recent full-year observation, or the most recent partial one if no full year."""
+    """The most recent full-year observation, or the most recent partial one if no full year;
+    of two figures for the same period, the more precisely published one."""
     if rows.empty:
         return None
     ranked = rows.assign(
         full_year=rows["period_type"] != "months",
         start=[period_start(p, t) for p, t in zip(rows["period"], rows["period_type"])],
     ).sort_values(["full_year", "start"], kind="stable")
-    return ranked.iloc[-1]
+    same_period = ranked[ranked["period"] == ranked["period"].iloc[-1]]
+    precision = same_period["value"].map(_significant_digits)
+    return same_period[precision == precision.max()].iloc[-1]
 
 
 def latest_observation(observations: pd.DataFrame, **attributes: str) -> pd.Series:

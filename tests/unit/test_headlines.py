@@ -144,13 +144,6 @@ def test_names_read_as_prose() -> None:
     assert findings.names_in_prose(["A", "B", "C"]) == "A, B and C"
 
 
-def test_tables_for_the_page_have_headers_and_no_missing_markers() -> None:
-    table = pd.DataFrame({"a_b": [1234.5, None], "c": ["x", None]})
-    view = findings.readable(table, {"a_b": "Amount", "c": "Kind"}, {"a_b": ",.0f"})
-    assert view.index.name == "Amount" and list(view.index) == ["1,234", "—"]
-    assert list(view["Kind"]) == ["x", "—"]
-
-
 CORROBORATED = "2026-12-02"  # india-mineral-trade-observations: adds Mint's figure for 2024-25
 
 
