@@ -63,6 +63,8 @@ class ColumnStyle:
     dates: bool = False
     # Codes printed as words: country codes as names, unit codes as units.
     values: Mapping[str, str] = field(default_factory=dict)
+    # The column holds web addresses: each http(s) address is a link.
+    links: bool = False
 
     @property
     def heading(self) -> str:
@@ -214,6 +216,8 @@ class ReportTable:
                                  f'<span class="visually-hidden"> {html.escape(styles[name].missing)}</span></span></td>')
                 elif name in profiled and value in links:
                     cells.append(f'<td{css}><a href="{links[value]}">{html.escape(value)}</a></td>')
+                elif styles[name].links and value.startswith(("https://", "http://")):
+                    cells.append(f'<td{css}><a href="{html.escape(value)}">{html.escape(value)}</a></td>')
                 else:
                     cells.append(f"<td{css}>{html.escape(value)}</td>")
             attrs = " ".join(

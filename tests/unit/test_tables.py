@@ -53,3 +53,10 @@ def test_the_russian_claim_is_shown_in_english_with_the_original_in_a_note() -> 
     html = report_table(c16, "Claim")._repr_html_()
     assert _cells(html)[0].startswith("in 2024 trade turnover between the two countries grew by 12%")
     assert "translated from Russian; the original reads “в 2024 году" in html
+
+
+def test_web_addresses_are_links_and_nothing_else_is() -> None:
+    frame = pd.DataFrame({"url": ["https://pib.gov.in/PressReleasePage.aspx?PRID=2151596&lang=1", "javascript:alert(1)"]})
+    page = report_table(frame, "Addresses", titles={"url": "Address"})._repr_html_()
+    assert '<a href="https://pib.gov.in/PressReleasePage.aspx?PRID=2151596&amp;lang=1">' in page
+    assert "<td>javascript:alert(1)</td>" in page and 'href="javascript' not in page
