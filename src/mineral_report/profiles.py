@@ -324,8 +324,15 @@ def build(profile_id: str) -> ProfileData:
     )
 
 
+_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*")
+
+
 def _normalised(text: str) -> str:
-    return re.sub(r"\s*\(.*?\)\s*", " ", text).strip().lower()
+    """A name without what its parentheses add (nested ones too), in lower case, on one line."""
+    text = " ".join(text.split())
+    while _PARENTHESES.search(text):
+        text = _PARENTHESES.sub(" ", text)
+    return text.strip().lower()
 
 
 def profile_names() -> dict[str, str]:
@@ -362,14 +369,32 @@ def _data_texts(node: object) -> Iterator[str]:
             yield from _data_texts(value)
 
 
-def profiles_named_in(spec: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The profile of each mineral a chart's data name, in the vocabulary's order, as the book
-    links them under the chart: name, the profile chapter's document and the profile's anchor.
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name as words of running text: hyphens or spaces between words, a plural's s optional."""
+    words = [re.escape(word) for word in re.split(r"[-\s]+", name.strip())]
+    if words[-1].endswith("s"):
+        words[-1] = words[-1][:-1] + "s?"
+    return re.compile(r"\b" + r"[-\s]+".join(words) + r"\b", re.IGNORECASE)
 
-    Only whole data values count ("Nickel", "Rare earths (REO)"), never a word inside a label.
+
+def _title_texts(spec: Mapping[str, Any]) -> list[str]:
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return [" ".join(text)] if isinstance(text, list) else [str(text)]
+
+
+def profiles_named_in(spec: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The profile of each mineral a chart shows, in the vocabulary's order, as the book links
+    them under the chart: name, the profile chapter's document and the profile's anchor.
+
+    A mineral is shown when a value of the chart's data names it whole ("Nickel", "Rare earths
+    (REO) (mine production, 2025)"), or its title names it ("China has the largest rare-earth
+    reserves"); a word inside a longer label does not count ("copper wire").
     """
     names = profile_names()
     named = {names[key] for key in map(_normalised, _data_texts(spec.get("datasets", {}))) if key in names}
+    titles = " ".join(_title_texts(spec))
+    named |= {profile for name, profile in names.items() if _name_pattern(name).search(titles)}
     return [{"name": item.name, "document": f"chapters/{PROFILE_PAGE}", "anchor": f"profile-{item.profile_id}"}
             for item in minerals() if item.profile_id in named]
 

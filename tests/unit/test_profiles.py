@@ -97,12 +97,14 @@ def test_tables_link_each_profiled_mineral_to_its_profile() -> None:
     assert "<td>Antimony</td>" in page  # no profile, no link
 
 
-def test_a_chart_links_the_profiles_of_the_minerals_its_data_name() -> None:
-    """Whole data values name a mineral in any dataset's wording; a word inside a label does not."""
-    spec = {"datasets": {"d1": [{"commodity": "Rare earths (REO)", "country": "Russia"},
+def test_a_chart_links_the_profiles_of_the_minerals_it_shows() -> None:
+    """Whole data values name a mineral in any dataset's wording, nested parentheses and wrapped
+    lines included; a title names one in running text; a word inside a label does not count."""
+    spec = {"title": {"text": ["China has the largest rare-earth", "reserves"]},
+            "datasets": {"d1": [{"label": "Cobalt (mine production, 2025; largest: Congo\n(Kinshasa))"},
                                 {"commodity": "nickel", "note": "nickel and cobalt prices"}],
                          "d2": [{"label": "copper wire made in India"}]}}
     named = profiles.profiles_named_in(spec)
-    assert [item["anchor"] for item in named] == ["profile-rare-earths", "profile-nickel"]
+    assert [item["anchor"] for item in named] == ["profile-rare-earths", "profile-nickel", "profile-cobalt"]
     assert {item["document"] for item in named} == {f"chapters/{profiles.PROFILE_PAGE}"}
-    assert profiles.profiles_named_in({"datasets": {"d": [{"country": "Russia"}]}}) == []
+    assert profiles.profiles_named_in({"title": "Trade with Russia", "datasets": {"d": [{"country": "Russia"}]}}) == []
