@@ -123,6 +123,15 @@ def test_only_the_search_page_loads_the_search_index(page_path: str) -> None:
     assert {url.rsplit("/", 1)[-1] for url in searching} >= set(SEARCH_SCRIPTS)
 
 
+@pytest.mark.parametrize("page_path", PAGES)
+def test_a_page_without_design_components_loads_no_design_assets(page_path: str) -> None:
+    page = SITE / page_path
+    if 'class="sd-' in page.read_text(encoding="utf-8"):
+        pytest.skip("the page uses sphinx-design components")
+    assets = [url.rsplit("/", 1)[-1].split("?")[0] for _, url in _parse(page).assets]
+    assert [name for name in assets if "sphinx-design" in name or "design-tabs" in name] == []
+
+
 def test_stylesheets_load_nothing_from_outside() -> None:
     offenders = [str(css.relative_to(SITE)) for css in SITE.rglob("*.css") if _CSS_URL.search(css.read_text(errors="ignore"))]
     assert offenders == []

@@ -93,24 +93,30 @@ def _on_source_read(app: Sphinx, docname: str, _source: list[str]) -> None:
             app.env.note_dependency(str(manifest))
 
 
-def _drop_thebe_assets(
+def _drop_unused_assets(
     app: Sphinx, _pagename: str, _template: str, context: dict[str, Any], _doctree: Any
 ) -> None:
-    """Remove the Thebe launcher that Jupyter Book always loads.
+    """Remove what Jupyter Book loads on every page that a page does not use.
 
-    Live code is switched off in ``_config.yml``, yet sphinx-thebe still declares its
-    ``THEBE_JS_URL`` constant twice per page (a JavaScript error) and points it at a CDN.
+    * The Thebe launcher: live code is switched off in ``_config.yml``, yet sphinx-thebe still
+      declares its ``THEBE_JS_URL`` constant twice per page (a JavaScript error) and points it
+      at a CDN.
+    * sphinx-design's stylesheet and tab script (over 60 kB) on a page with none of its
+      components (their classes start with ``sd-``).
     """
-    if app.config.html_theme_options.get("launch_buttons", {}).get("thebe"):
-        return
+    thebe_off = not app.config.html_theme_options.get("launch_buttons", {}).get("thebe")
+    design_unused = 'class="sd-' not in (context.get("body") or "")
 
-    def is_thebe(asset: Any) -> bool:
+    def unused(asset: Any) -> bool:
+        text = str(asset).lower()
         body = getattr(asset, "attributes", {}).get("body", "") or ""
-        return "thebe" in str(asset).lower() or "THEBE_JS_URL" in body
+        thebe = "thebe" in text or "THEBE_JS_URL" in body
+        design = "sphinx-design" in text or "design-tabs" in text
+        return (thebe_off and thebe) or (design_unused and design)
 
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [asset for asset in context[key] if not is_thebe(asset)]
+            context[key] = [asset for asset in context[key] if not unused(asset)]
 
 
 def _add_chart_extras(
@@ -170,7 +176,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_templates)
     app.connect("config-inited", _configure_launch_buttons)
     app.connect("builder-inited", _on_builder_inited)
-    app.connect("html-page-context", _drop_thebe_assets)
+    app.connect("html-page-context", _drop_unused_assets)
     app.connect("html-page-context", _add_chart_extras)
     app.connect("html-page-context", _fix_bibliography_roles)
     app.connect("source-read", _on_source_read)
