@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mineral_report.periods import fiscal_year_start
+from mineral_report.sources import GRADES
 
 FUELS_CHAPTER = "27"
 
@@ -50,25 +51,36 @@ def import_mix(
     }
 
 
-def russia_as_supplier(observations: pd.DataFrame) -> pd.DataFrame:
-    """Where published official figures place Russia among India's suppliers of a good."""
+def russia_as_supplier(observations: pd.DataFrame, grades: pd.Series) -> pd.DataFrame:
+    """Where published official figures place Russia among India's suppliers of a good.
+
+    One row per good and place, with every source that carries it and the strongest of their
+    grades (``grades`` maps a cited address to its grade, see :func:`mineral_report.sources.graded`),
+    so a reader, and the summary, can tell a figure read in a press report from one known only
+    through republished copies.
+    """
     ranks = observations[(observations["partner_iso3"] == "RUS") & (observations["unit"] == "rank")]
-    return (
-        pd.DataFrame(
-            {
-                "good": ranks["mineral"],
-                "place": ranks["value"].astype(int),
-                "period": [
-                    period_label(p, t) for p, t in zip(ranks["period"], ranks["period_type"])
-                ],
-                "what the source says": ranks["quote_summary"],
-                "carried by": ranks["publisher"],
-                "observation": ranks["observation_id"],
-            }
-        )
-        .sort_values(["place", "good"])
-        .reset_index(drop=True)
-    )
+    rank_of = {grade: rank for rank, grade in enumerate(GRADES)}
+    rows = []
+    for (good, place), group in ranks.groupby(["mineral", "value"], sort=False):
+        graded_here = group["url"].map(grades)
+        if graded_here.isna().any():
+            raise ValueError(f"no grade for {', '.join(group.loc[graded_here.isna(), 'url'])}")
+        first = group.iloc[0]
+        rows.append({
+            "good": good,
+            "place": int(place),
+            "period": period_label(first["period"], first["period_type"]),
+            "what the source says": first["quote_summary"],
+            "carried by": "; ".join(group["publisher"]),
+            "strongest source": min(graded_here, key=rank_of.__getitem__),
+            "observation": ", ".join(group["observation_id"]),
+        })
+    named = pd.DataFrame(rows).sort_values(["place", "good"]).reset_index(drop=True)
+    repeated = named["good"].duplicated(keep=False)
+    if repeated.any():
+        raise ValueError(f"sources disagree on Russia's place for {', '.join(sorted(set(named.loc[repeated, 'good'])))}")
+    return named
 
 
 def period_label(period: str, period_type: str) -> str:

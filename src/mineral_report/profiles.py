@@ -27,7 +27,7 @@ from mineral_report.reserves import (
     supply_measure,
     with_shares,
 )
-from mineral_report.sources import graded
+from mineral_report.sources import grade_by_url, graded
 from mineral_report.watch import build_date, status_text
 
 VOCABULARY = "mineral-profiles"
@@ -309,7 +309,7 @@ class ProfileData:
 def build(profile_id: str) -> ProfileData:
     item = mineral(profile_id)
     series = load_series("usgs-mcs-world")
-    grades = graded(manifest()).drop_duplicates("url").set_index("url")["grade"]
+    grades = grade_by_url(graded(manifest()))
     return ProfileData(
         mineral=item,
         lead=lead_sentence(item, series),

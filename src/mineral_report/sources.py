@@ -105,6 +105,12 @@ def graded(found: Manifest | None = None) -> pd.DataFrame:
     return cited
 
 
+def grade_by_url(cited: pd.DataFrame | None = None) -> pd.Series:
+    """The grade of every cited address (from :func:`graded`, or the given citations)."""
+    cited = graded() if cited is None else cited
+    return cited.drop_duplicates("url").set_index("url")["grade"]
+
+
 def grade_counts(cited: pd.DataFrame) -> pd.Series:
     """Distinct publications cited, by grade, in the order of weight."""
     distinct = cited.drop_duplicates("url")
@@ -148,7 +154,7 @@ def reference_list(cited: pd.DataFrame, dataset_titles: dict[str, str]) -> pd.Da
 
 def resting_on_mirrors(frame: pd.DataFrame, url_columns: list[str], cited: pd.DataFrame) -> pd.DataFrame:
     """Rows of a dataset whose every cited address is an aggregator or mirror."""
-    grade = cited.drop_duplicates("url").set_index("url")["grade"]
+    grade = grade_by_url(cited)
     def mirrors_only(row: pd.Series) -> bool:
         urls = [u for column in url_columns for u in urls_in(row[column])]
         return bool(urls) and all(grade.get(u) == "aggregator or mirror" for u in urls)

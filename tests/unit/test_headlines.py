@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 import mineral_report as report
 from mineral_report import companies, findings, magnets, sources, timeline
 from mineral_report.reserves import revisions
+
+from ..conftest import REPO
 
 OBSERVATIONS = "2026-12-01"  # india-mineral-trade-observations
 EVENTS = "2026-12-01"  # india-russia-events
@@ -112,13 +116,36 @@ def test_a_company_deal_without_a_name_is_refused() -> None:
 
 
 def test_russia_is_named_as_a_supplier_where_the_official_answers_name_it(observations) -> None:
-    named = findings.russia_as_supplier(observations).set_index("good")
+    named = findings.russia_as_supplier(observations, sources.grade_by_url()).set_index("good")
     assert named.at["rare earths", "place"] == 3  # after China and Japan
     assert named.at["lithium", "place"] == 2  # after Belgium, ahead of China
     assert named.at["niobium", "place"] == 2  # with Germany
     assert findings.ordinal(3) == "third"
     assert named.at["rare earths", "period"] == "2019-20 to 2023-24"
     assert findings.period_label("2025-04 to 2025-09", "months") == "2025-04 to 2025-09"
+
+
+def test_each_good_the_summary_names_russia_a_supplier_of_rests_on_more_than_copies() -> None:
+    """The landing page glues Russia's place for some goods: each must be carried by a source
+    above aggregator or mirror (2026-12-02 adds a trade magazine's report for lithium)."""
+    summary = (REPO / "index.md").read_text(encoding="utf-8")
+    glued = re.findall(r"::rus_place_([a-z]+):", summary)
+    goods = {"ree": "rare earths"}
+    observations = report.load("india-mineral-trade-observations", CORROBORATED)
+    named = findings.russia_as_supplier(observations, sources.grade_by_url()).set_index("good")
+    assert glued, "the summary names no place of Russia's"
+    for key in glued:
+        assert named.at[goods.get(key, key), "strongest source"] != "aggregator or mirror", key
+    assert named.at["niobium", "strongest source"] == "aggregator or mirror"  # so the summary leaves it out
+    assert "niobium" not in summary
+
+
+def test_two_sources_that_disagree_on_russias_place_are_refused(observations) -> None:
+    broken = observations.copy()
+    lithium = broken.index[(broken["mineral"] == "lithium") & (broken["unit"] == "rank")][0]
+    extra = broken.loc[[lithium]].assign(value=5, observation_id="OBS999")
+    with pytest.raises(ValueError, match="disagree on Russia's place for lithium"):
+        findings.russia_as_supplier(pd.concat([broken, extra]), sources.grade_by_url())
 
 
 def test_the_fuel_share_and_the_total_come_from_the_same_year() -> None:
@@ -151,7 +178,7 @@ def test_the_magnet_tonnage_of_the_headline_does_not_rest_on_an_aggregator_alone
     """The Indian Express figures are read in an aggregator's copy; each tonnage the headline
     uses must also be published, within 2%, by a source graded above aggregator or mirror."""
     observations = report.load("india-mineral-trade-observations", CORROBORATED)
-    grades = sources.graded().drop_duplicates("url").set_index("url")["grade"]
+    grades = sources.grade_by_url()
     used = magnets.magnet_unit_values(observations, basis)
     latest = used.sort_values("period").iloc[-1]
     tonnages = observations[(observations["mineral"] == "permanent magnets") & (observations["unit"] == "t")
@@ -160,3 +187,11 @@ def test_the_magnet_tonnage_of_the_headline_does_not_rest_on_an_aggregator_alone
     assert set(graded_tonnages.loc[graded_tonnages["value"] == latest["tonnes"], "grade"]) == {"aggregator or mirror"}
     close = graded_tonnages[(graded_tonnages["value"] - latest["tonnes"]).abs() <= 0.02 * latest["tonnes"]]
     assert (close["grade"] != "aggregator or mirror").any(), close[["publisher", "value", "grade"]]
+
+
+def test_no_company_deal_the_summary_counts_rests_on_copies_alone() -> None:
+    events = report.load("india-russia-events", "2026-12-02")
+    deals = events[events["india_russia"] & (events["category"] == "company deal")]
+    assert not deals.empty
+    resting = sources.resting_on_mirrors(deals, ["source_urls"], sources.graded())
+    assert resting["event_id"].tolist() == []
