@@ -48,14 +48,23 @@ def _record_labels(diff: VintageDiff) -> dict[tuple, str]:
     labels = {}
     for _, row in rows.iterrows():
         parts = [names.get(row[c], row[c]) if c == "org_id" and names is not None else row[c] for c in columns]
-        text = ": ".join(str(p) for p in parts if not is_missing(p))
+        text = ": ".join(_as_text(p) for p in parts if not is_missing(p))
         labels[tuple(row[k] for k in diff.key)] = textwrap.shorten(text, LABEL_CHARS, placeholder=" …")
     return labels
+
+
+def _as_text(value: object) -> str:
+    """A value as a reader reads it in running text: a date as 3 Dec 2024, not a timestamp."""
+    if isinstance(value, pd.Timestamp):
+        return f"{value.day} {value:%b %Y}"
+    return str(value)
 
 
 def _shown(value: object) -> str:
     if is_missing(value):
         return NO_VALUE
+    if isinstance(value, pd.Timestamp):
+        return _as_text(value)
     if isinstance(value, str) and holds_working_notes(value):
         return REVISED_WORDING
     if isinstance(value, bool):

@@ -161,3 +161,17 @@ def test_the_errata_list_prints_no_working_notes_and_no_empty_to_empty_change(da
     assert not holds_working_notes(shown)
     assert (corrections["before"] == REVISED_WORDING).sum() >= 7
     assert "End date" not in set(corrections["field"])
+    assert not corrections["record"].str.contains("00:00:00").any()
+
+
+def test_watch_sources_are_matched_by_item_and_address() -> None:
+    """The watch list re-checked on 2026-12-02 added three sources and changed none."""
+    diff = consecutive_diffs({"watch-sources": ["2026-12-01", "2026-12-02"]})[0]
+    assert diff.key == ("item_id", "url")
+    assert sorted(diff.added["item_id"]) == ["W03", "W07", "W07"]
+    assert diff.removed.empty and diff.changed.empty
+
+
+def test_a_dataset_without_a_key_is_refused_with_its_name(data_copy) -> None:
+    with pytest.raises(RefreshError, match="magnet-unit-value-basis has no primary key"):
+        diff_vintages("magnet-unit-value-basis", "2026-12-01", "2026-12-01", data_dir=data_copy)

@@ -39,6 +39,8 @@ DATASET_DEFAULTS = {
         ignore=("edition", "basis", "country"),
         where_repeated="basis",
     ),
+    # One row per item and source: the schema has no primary key, the pair is unique.
+    "watch-sources": DiffDefaults(key=("item_id", "url"), ignore=()),
 }
 
 
@@ -152,6 +154,8 @@ def _told_apart(frame: pd.DataFrame, key: Sequence[str], column: str) -> pd.Data
 
 
 def _check_key(dataset: str, vintage: str, frame: pd.DataFrame, key: Sequence[str]) -> None:
+    if not key:
+        raise RefreshError(f"{dataset} has no primary key to match its rows across vintages; give key columns with --key")
     missing = [column for column in key if column not in frame.columns]
     if missing:
         raise RefreshError(
