@@ -23,9 +23,9 @@ from mineral_report.tables import column_style, presentation, schema_titles
 LABEL_CHARS = 90
 REVISED_WORDING = "earlier wording held working notes, since rewritten"
 NO_VALUE = "left empty"
-# A reference written for the compilers' scripts ("edition=2025, commodity=rare-earths") is a
-# working note too.
-_MACHINE_REFERENCE = re.compile(r"\b[a-z][a-z0-9_]*=[^\s=]")
+# A reference written for the compilers' scripts ("edition=2025, commodity=rare-earths": two or
+# more name=value pairs) is a working note too; a web address's query ("?p=64824") is not.
+_MACHINE_REFERENCE = re.compile(r"\b[a-z][a-z0-9_]*=[^\s=,]+[^=]*?, [a-z][a-z0-9_]*=")
 
 
 def working_note_phrases() -> tuple[str, ...]:
@@ -34,6 +34,8 @@ def working_note_phrases() -> tuple[str, ...]:
 
 
 def holds_working_notes(text: str) -> bool:
+    if text.startswith(("https://", "http://")):
+        return False
     lowered = text.lower()
     return any(phrase in lowered for phrase in working_note_phrases()) or bool(_MACHINE_REFERENCE.search(text))
 

@@ -175,3 +175,10 @@ def test_watch_sources_are_matched_by_item_and_address() -> None:
 def test_a_dataset_without_a_key_is_refused_with_its_name(data_copy) -> None:
     with pytest.raises(RefreshError, match="magnet-unit-value-basis has no primary key"):
         diff_vintages("magnet-unit-value-basis", "2026-12-01", "2026-12-01", data_dir=data_copy)
+
+
+def test_working_notes_are_told_from_addresses_and_plain_text() -> None:
+    assert holds_working_notes("edition=2025, commodity=rare-earths, measure=reserves")
+    assert holds_working_notes("Treasury press release quoted in secondary sources, not read directly.")
+    assert not holds_working_notes("https://chemindigest.com/?p=64824")
+    assert not holds_working_notes("The PIB release itself could not be consulted.")
