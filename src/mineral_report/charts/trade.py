@@ -19,6 +19,18 @@ def with_partner_names(trade: pd.DataFrame) -> pd.DataFrame:
     return named
 
 
+def _line_per_partner(rows: pd.DataFrame, *, x: alt.X, y: alt.Y, names: list[str], tooltip: list[alt.Tooltip],
+                      height: int, **encodings: object) -> alt.Chart:
+    """One line, with a point per year, for each partner in the partners' own colours."""
+    return (
+        alt.Chart(rows)
+        .mark_line(point=True)
+        .encode(x=x, y=y, color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
+                tooltip=tooltip, **encodings)
+        .properties(width=520, height=height)
+    )
+
+
 def partner_imports_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS", "CHN")) -> alt.Chart:
     """India's imports from each partner by fiscal year, provisional years marked."""
     named = with_partner_names(trade[trade["partner_iso3"].isin(partners)])
@@ -26,25 +38,22 @@ def partner_imports_chart(trade: pd.DataFrame, partners: tuple[str, ...] = ("RUS
         imports_usd_bn=lambda d: d["imports_usd_mn"] / 1000
     ).drop(columns="imports_usd_mn")
     names = [PARTNER_NAMES[p] for p in partners]
-    chart = (
-        alt.Chart(rows)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("fiscal_year:O", title="Fiscal year (April–March)"),
-            y=alt.Y("imports_usd_bn:Q", title="Imports, US$ billion"),
-            color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
-            # Points, not dashes: the provisional year is a single point at the line's end.
-            shape=alt.Shape(
-                "data_status:N", title="Status", scale=alt.Scale(domain=["final", "provisional"], range=["circle", "diamond"])
-            ),
-            tooltip=[
-                alt.Tooltip("partner:N", title="Partner"),
-                alt.Tooltip("fiscal_year:O", title="Fiscal year"),
-                alt.Tooltip("imports_usd_bn:Q", title="Imports, US$ billion", format=",.1f"),
-                alt.Tooltip("data_status:N", title="Status"),
-            ],
-        )
-        .properties(width=520, height=300)
+    chart = _line_per_partner(
+        rows,
+        x=alt.X("fiscal_year:O", title="Fiscal year (April–March)"),
+        y=alt.Y("imports_usd_bn:Q", title="Imports, US$ billion"),
+        names=names,
+        tooltip=[
+            alt.Tooltip("partner:N", title="Partner"),
+            alt.Tooltip("fiscal_year:O", title="Fiscal year"),
+            alt.Tooltip("imports_usd_bn:Q", title="Imports, US$ billion", format=",.1f"),
+            alt.Tooltip("data_status:N", title="Status"),
+        ],
+        height=300,
+        # Points, not dashes: the provisional year is a single point at the line's end.
+        shape=alt.Shape(
+            "data_status:N", title="Status", scale=alt.Scale(domain=["final", "provisional"], range=["circle", "diamond"])
+        ),
     )
     first, last = rows["fiscal_year"].min(), rows["fiscal_year"].max()
     by_year = rows.pivot(index="fiscal_year", columns="partner", values="imports_usd_bn")
@@ -253,18 +262,15 @@ def comtrade_basket_chart(basket: pd.DataFrame) -> alt.Chart:
         ["calendar_year", "partner", "imports_usd_mn", "imports_t"]
     ]
     first, last = int(rows["calendar_year"].min()), int(rows["calendar_year"].max())
-    chart = (
-        alt.Chart(rows)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("calendar_year:O", title="Calendar year"),
-            y=alt.Y("imports_usd_mn:Q", title="Imports, US$ million"),
-            color=alt.Color("partner:N", title="Partner", scale=country_scale(names)),
-            tooltip=[alt.Tooltip("partner:N", title="Partner"), alt.Tooltip("calendar_year:O", title="Year"),
-                     alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.1f"),
-                     alt.Tooltip("imports_t:Q", title="Net weight, tonnes", format=",.0f")],
-        )
-        .properties(width=520, height=280)
+    chart = _line_per_partner(
+        rows,
+        x=alt.X("calendar_year:O", title="Calendar year"),
+        y=alt.Y("imports_usd_mn:Q", title="Imports, US$ million"),
+        names=names,
+        tooltip=[alt.Tooltip("partner:N", title="Partner"), alt.Tooltip("calendar_year:O", title="Year"),
+                 alt.Tooltip("imports_usd_mn:Q", title="Imports, US$ million", format=",.1f"),
+                 alt.Tooltip("imports_t:Q", title="Net weight, tonnes", format=",.0f")],
+        height=280,
     )
     return finish(
         chart,
