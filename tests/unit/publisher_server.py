@@ -116,13 +116,18 @@ class PublisherServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def __enter__(self) -> PublisherServer:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
 
 @pytest.fixture
 def publisher() -> Iterator[PublisherServer]:
-    server = PublisherServer()
-    server.start()
-    yield server
-    server.stop()
+    with PublisherServer() as server:
+        yield server
 
 
 def closed_port() -> int:

@@ -434,10 +434,9 @@ def test_a_configured_proxy_is_used_as_urllib_would(publisher, monkeypatch) -> N
 
 @pytest.fixture
 def other_host() -> Iterator[PublisherServer]:
-    server = PublisherServer()
-    server.start()
-    yield server
-    server.stop()
+    """A second publisher, at another address than ``publisher``."""
+    with PublisherServer() as server:
+        yield server
 
 
 def keyed(
